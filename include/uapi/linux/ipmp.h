@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * IPMP (IP Network Multipathing) generic netlink interface.
+ *
+ * This header is the single source of truth for the ABI between ipmp.ko and
+ * its tools; Documentation/netlink/specs/ipmp.yaml describes the same family.
+ *
+ * Family "ipmp", version 1.  Every message carries at most one object, as a
+ * nested attribute: IPMP_A_GROUP for a group, IPMP_A_MEMBER for a member.
+ * Groups are named by the ifindex of their netdevice (IPMP_A_GROUP_IFINDEX),
+ * members by their own ifindex (IPMP_A_MEMBER_IFINDEX); ifindexes are
+ * resolved in the network namespace of the requesting socket.
+ *
+ * IPMP_CMD_GROUP_GET   do: [GROUP]{IFINDEX}  -> [GROUP]{...}
+ *                      dump: -> one [GROUP]{...} per group in the netns
+ * IPMP_CMD_GROUP_NEW   [GROUP]{IFNAME, NAME?, FDT?, FAILBACK?}
+ *                      creates the group netdevice (admin down, like
+ *                      "ip link add IFNAME type ipmp"); replies with
+ *                      [GROUP]{...} of the new group.
+ * IPMP_CMD_GROUP_DEL   [GROUP]{IFINDEX}
+ * IPMP_CMD_GROUP_SET   [GROUP]{IFINDEX, NAME?, FDT?, FAILBACK?}
+ * IPMP_CMD_MEMBER_GET  do: [MEMBER]{IFINDEX} -> [MEMBER]{...}
+ *                      dump: optional [MEMBER]{GROUP_IFINDEX} filter ->
+ *                      one [MEMBER]{...} per member
+ * IPMP_CMD_MEMBER_ADD  [MEMBER]{IFINDEX, GROUP_IFINDEX, STANDBY?}
+ * IPMP_CMD_MEMBER_DEL  [MEMBER]{IFINDEX}
+ * IPMP_CMD_MEMBER_SET  [MEMBER]{IFINDEX, STANDBY?}
+ *
+ * Changes need CAP_NET_ADMIN in the user namespace owning the network
+ * namespace; GET needs no privilege.  Errors are reported as a negative
+ * errno in the netlink ack, with an extended-ack message that names the
+ * problem and, where it helps, the offending attribute.  A refused request
+ * changes nothing.
+ *
+ * Changes are announced on the multicast group IPMP_MCGRP_EVENTS with the
+ * GET message layout and the command of the change: GROUP_NEW, GROUP_DEL,
+ * GROUP_SET (settings or state changed), MEMBER_ADD, MEMBER_DEL and
+ * MEMBER_SET (settings or state changed).
+ */
+#ifndef _UAPI_LINUX_IPMP_H
+#define _UAPI_LINUX_IPMP_H
+
+#define IPMP_GENL_NAME		"ipmp"
+#define IPMP_GENL_VERSION	1
+#define IPMP_MCGRP_EVENTS	"events"
+
+/* Group names: printable, no spaces, at most this many bytes. */
+#define IPMP_GROUP_NAME_MAX	31
+
+/* Failure detection time in milliseconds (probe-based detection). */
+#define IPMP_FDT_MIN_MS		100
+#define IPMP_FDT_DEFAULT_MS	10000
+#define IPMP_FDT_MAX_MS		3600000
+
+enum ipmp_cmd {
+	IPMP_CMD_UNSPEC,
+	IPMP_CMD_GROUP_GET,
+	IPMP_CMD_GROUP_NEW,
+	IPMP_CMD_GROUP_DEL,
+	IPMP_CMD_GROUP_SET,
+	IPMP_CMD_MEMBER_GET,
+	IPMP_CMD_MEMBER_ADD,
+	IPMP_CMD_MEMBER_DEL,
+	IPMP_CMD_MEMBER_SET,
+
+	__IPMP_CMD_MAX,
+	IPMP_CMD_MAX = __IPMP_CMD_MAX - 1
+};
+
+enum ipmp_a {
+	IPMP_A_UNSPEC,
+	IPMP_A_GROUP,		/* nest, enum ipmp_a_group */
+	IPMP_A_MEMBER,		/* nest, enum ipmp_a_member */
+
+	__IPMP_A_MAX,
+	IPMP_A_MAX = __IPMP_A_MAX - 1
+};
+
+/**
+ * enum ipmp_group_state - usability of a group (Solaris "ipmpstat -g" STATE)
+ * @IPMP_GROUP_OK: every member is usable
+ * @IPMP_GROUP_DEGRADED: some members are usable, not all
+ * @IPMP_GROUP_FAILED: no member is usable (or there is none); the group
+ *	device has no carrier
+ */
+enum ipmp_group_state {
+	IPMP_GROUP_OK,
+	IPMP_GROUP_DEGRADED,
+	IPMP_GROUP_FAILED,
+};
+
+/**
+ * enum ipmp_a_group - attributes of a group
+ * @IPMP_A_GROUP_IFINDEX: u32, ifindex of the group netdevice
+ * @IPMP_A_GROUP_IFNAME: string, name of the group netdevice
+ * @IPMP_A_GROUP_NAME: string, group name (IPMP_GROUP_NAME_MAX bytes at most,
+ *	printable, no spaces, unique in the netns; defaults to IFNAME)
+ * @IPMP_A_GROUP_STATE: u8, enum ipmp_group_state (read only)
+ * @IPMP_A_GROUP_FDT: u32, failure detection time in ms
+ * @IPMP_A_GROUP_FAILBACK: u8, 1 when repaired members become active again
+ * @IPMP_A_GROUP_NMEMBERS: u32, number of members (read only)
+ * @IPMP_A_GROUP_NACTIVE: u32, number of active members (read only)
+ */
+enum ipmp_a_group {
+	IPMP_A_GROUP_UNSPEC,
+	IPMP_A_GROUP_IFINDEX,
+	IPMP_A_GROUP_IFNAME,
+	IPMP_A_GROUP_NAME,
+	IPMP_A_GROUP_STATE,
+	IPMP_A_GROUP_FDT,
+	IPMP_A_GROUP_FAILBACK,
+	IPMP_A_GROUP_NMEMBERS,
+	IPMP_A_GROUP_NACTIVE,
+
+	__IPMP_A_GROUP_MAX,
+	IPMP_A_GROUP_MAX = __IPMP_A_GROUP_MAX - 1
+};
+
+/**
+ * enum ipmp_member_state - state of a member (Solaris "ipmpstat -i" STATE)
+ * @IPMP_MEMBER_OK: functioning
+ * @IPMP_MEMBER_FAILED: failure detected (link or probes)
+ * @IPMP_MEMBER_OFFLINE: taken offline by the administrator
+ * @IPMP_MEMBER_UNKNOWN: probing is enabled but no target could be found
+ */
+enum ipmp_member_state {
+	IPMP_MEMBER_OK,
+	IPMP_MEMBER_FAILED,
+	IPMP_MEMBER_OFFLINE,
+	IPMP_MEMBER_UNKNOWN,
+};
+
+/**
+ * enum ipmp_link_state - link of a member (Solaris "ipmpstat -i" LINK)
+ * @IPMP_LINK_UP: carrier present and the device is up
+ * @IPMP_LINK_DOWN: no carrier, or the device is administratively down
+ * @IPMP_LINK_UNKNOWN: the driver does not report link state
+ */
+enum ipmp_link_state {
+	IPMP_LINK_UP,
+	IPMP_LINK_DOWN,
+	IPMP_LINK_UNKNOWN,
+};
+
+/**
+ * enum ipmp_probe_state - probe-based detection of a member
+ * @IPMP_PROBE_OK: probes are answered
+ * @IPMP_PROBE_FAILED: probes are lost
+ * @IPMP_PROBE_UNKNOWN: probing is enabled but there is no target
+ * @IPMP_PROBE_DISABLED: the member has no test address, or probing is off
+ */
+enum ipmp_probe_state {
+	IPMP_PROBE_OK,
+	IPMP_PROBE_FAILED,
+	IPMP_PROBE_UNKNOWN,
+	IPMP_PROBE_DISABLED,
+};
+
+/* Member flags (IPMP_A_MEMBER_FLAGS), the letters of "ipmpstat -i" FLAGS. */
+#define IPMP_MEMBER_F_INACTIVE	(1U << 0)	/* i */
+#define IPMP_MEMBER_F_STANDBY	(1U << 1)	/* s */
+#define IPMP_MEMBER_F_BCAST4	(1U << 2)	/* b: IPv4 broadcast nominee */
+#define IPMP_MEMBER_F_MCAST4	(1U << 3)	/* m: IPv4 multicast nominee */
+#define IPMP_MEMBER_F_MCAST6	(1U << 4)	/* M: IPv6 multicast nominee */
+#define IPMP_MEMBER_F_DOWN	(1U << 5)	/* d: administratively down */
+#define IPMP_MEMBER_F_DUPHW	(1U << 6)	/* h: duplicate hardware address */
+
+/**
+ * enum ipmp_a_member - attributes of a member
+ * @IPMP_A_MEMBER_IFINDEX: u32, ifindex of the member netdevice
+ * @IPMP_A_MEMBER_IFNAME: string, name of the member netdevice (read only)
+ * @IPMP_A_MEMBER_GROUP_IFINDEX: u32, ifindex of its group netdevice
+ * @IPMP_A_MEMBER_STATE: u8, enum ipmp_member_state (read only)
+ * @IPMP_A_MEMBER_FLAGS: u32, IPMP_MEMBER_F_* (read only)
+ * @IPMP_A_MEMBER_ACTIVE: u8, 1 when the member carries traffic (read only)
+ * @IPMP_A_MEMBER_STANDBY: u8, 1 for a standby member
+ * @IPMP_A_MEMBER_LINK: u8, enum ipmp_link_state (read only)
+ * @IPMP_A_MEMBER_PROBE: u8, enum ipmp_probe_state (read only)
+ */
+enum ipmp_a_member {
+	IPMP_A_MEMBER_UNSPEC,
+	IPMP_A_MEMBER_IFINDEX,
+	IPMP_A_MEMBER_IFNAME,
+	IPMP_A_MEMBER_GROUP_IFINDEX,
+	IPMP_A_MEMBER_STATE,
+	IPMP_A_MEMBER_FLAGS,
+	IPMP_A_MEMBER_ACTIVE,
+	IPMP_A_MEMBER_STANDBY,
+	IPMP_A_MEMBER_LINK,
+	IPMP_A_MEMBER_PROBE,
+
+	__IPMP_A_MEMBER_MAX,
+	IPMP_A_MEMBER_MAX = __IPMP_A_MEMBER_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_IPMP_H */

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The IPMP group netdevice: creation, naming, MTU and the transmit path.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/ctype.h>
+#include <linux/rtnetlink.h>
+#include <net/rtnetlink.h>
+#include "ipmp.h"
+
+static netdev_tx_t ipmp_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct ipmp_group *grp = netdev_priv(dev);
+	struct ipmp_active *act;
+	struct ipmp_member *m;
+	unsigned int len;
+
+	act = rcu_dereference_bh(grp->active);
+	if (unlikely(!act || !act->n))
+		goto drop;
+	m = act->m[act->n == 1 ? 0 : reciprocal_scale(skb_get_hash(skb), act->n)];
+
+	if (unlikely(skb_ensure_writable(skb, ETH_HLEN)))
+		goto drop;
+	ether_addr_copy(eth_hdr(skb)->h_source, m->dev->dev_addr);
+	skb->dev = m->dev;
+	len = skb->len;
+	if (likely(dev_queue_xmit(skb) == NET_XMIT_SUCCESS))
+		dev_sw_netstats_tx_add(dev, 1, len);
+	else
+		DEV_STATS_INC(dev, tx_dropped);
+	return NETDEV_TX_OK;
+
+drop:
+	DEV_STATS_INC(dev, tx_dropped);
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static int ipmp_init(struct net_device *dev)
+{
+	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
+	return dev->tstats ? 0 : -ENOMEM;
+}
+
+static void ipmp_uninit(struct net_device *dev)
+{
+	struct ipmp_group *grp = netdev_priv(dev);
+
+	ipmp_member_del_all(grp);
+	ipmp_notify_group(grp, IPMP_CMD_GROUP_DEL);
+}
+
+static void ipmp_destructor(struct net_device *dev)
+{
+	free_percpu(dev->tstats);
+}
+
+static int ipmp_change_mtu(struct net_device *dev, int mtu)
+{
+	struct ipmp_group *grp = netdev_priv(dev);
+	struct ipmp_member *m;
+
+	list_for_each_entry(m, &grp->members, list)
+		if (mtu > m->dev->mtu)
+			return -EINVAL;
+	dev->mtu = mtu;
+	return 0;
+}
+
+static int ipmp_add_slave(struct net_device *dev, struct net_device *slave,
+			  struct netlink_ext_ack *extack)
+{
+	return ipmp_member_add(netdev_priv(dev), slave, false, extack);
+}
+
+static int ipmp_del_slave(struct net_device *dev, struct net_device *slave)
+{
+	struct ipmp_member *m = ipmp_member_get(slave);
+
+	if (!m || m->grp != netdev_priv(dev))
+		return -ENODEV;
+	ipmp_member_del(m);
+	return 0;
+}
+
+static const struct net_device_ops ipmp_netdev_ops = {
+	.ndo_init		= ipmp_init,
+	.ndo_uninit		= ipmp_uninit,
+	.ndo_start_xmit		= ipmp_xmit,
+	.ndo_get_stats64	= dev_get_tstats64,
+	.ndo_change_mtu		= ipmp_change_mtu,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_add_slave		= ipmp_add_slave,
+	.ndo_del_slave		= ipmp_del_slave,
+};
+
+#define IPMP_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+		       NETIF_F_RXCSUM | NETIF_F_GSO_SOFTWARE)
+
+void ipmp_setup(struct net_device *dev)
+{
+	struct ipmp_group *grp = netdev_priv(dev);
+
+	ether_setup(dev);
+	dev->netdev_ops = &ipmp_netdev_ops;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = ipmp_destructor;
+	dev->flags |= IFF_MASTER;
+	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	dev->hw_features = IPMP_FEATURES;
+	dev->features = IPMP_FEATURES | NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = ETH_MAX_MTU;
+	eth_hw_addr_random(dev);
+
+	grp->dev = dev;
+	INIT_LIST_HEAD(&grp->members);
+	grp->fdt_ms = IPMP_FDT_DEFAULT_MS;
+	grp->failback = true;
+	grp->state = IPMP_GROUP_FAILED;
+}
+
+struct ipmp_group *ipmp_group_get(struct net *net, int ifindex)
+{
+	struct net_device *dev = __dev_get_by_index(net, ifindex);
+
+	return dev && netif_is_ipmp(dev) ? netdev_priv(dev) : NULL;
+}
+
+struct ipmp_group *ipmp_group_by_name(struct net *net, const char *name)
+{
+	struct net_device *dev;
+
+	for_each_netdev(net, dev)
+		if (netif_is_ipmp(dev) &&
+		    !strcmp(((struct ipmp_group *)netdev_priv(dev))->name, name))
+			return netdev_priv(dev);
+	return NULL;
+}
+
+/* Printable, no spaces, at most IPMP_GROUP_NAME_MAX bytes, unique in the netns. */
+int ipmp_group_check_name(struct net_device *dev, const char *name,
+			  struct netlink_ext_ack *extack)
+{
+	struct ipmp_group *other;
+	const char *p;
+
+	if (!*name) {
+		NL_SET_ERR_MSG(extack, "group name is empty");
+		return -EINVAL;
+	}
+	if (strlen(name) > IPMP_GROUP_NAME_MAX) {
+		NL_SET_ERR_MSG(extack, "group name is longer than 31 bytes");
+		return -ENAMETOOLONG;
+	}
+	for (p = name; *p; p++) {
+		if (!isgraph(*p)) {
+			NL_SET_ERR_MSG(extack, "group name must be printable with no spaces");
+			return -EINVAL;
+		}
+	}
+	other = ipmp_group_by_name(dev_net(dev), name);
+	if (other && other->dev != dev) {
+		NL_SET_ERR_MSG(extack, "group name is already used by another group");
+		return -EEXIST;
+	}
+	return 0;
+}
+
+int ipmp_group_set_name(struct ipmp_group *grp, const char *name,
+			struct netlink_ext_ack *extack)
+{
+	int err = ipmp_group_check_name(grp->dev, name, extack);
+
+	if (!err)
+		strscpy(grp->name, name, sizeof(grp->name));
+	return err;
+}
+
+/*
+ * Register a freshly allocated group device: its name pattern is resolved
+ * first, so that the group name (the device name unless given) can be
+ * checked before the device becomes visible.
+ */
+int ipmp_group_register(struct net_device *dev, const char *name,
+			struct netlink_ext_ack *extack)
+{
+	struct ipmp_group *grp = netdev_priv(dev);
+	int err;
+
+	if (strchr(dev->name, '%')) {
+		err = dev_alloc_name(dev, dev->name);
+		if (err < 0)
+			return err;
+	}
+	err = ipmp_group_set_name(grp, name ?: dev->name, extack);
+	if (err)
+		return err;
+	err = register_netdevice(dev);
+	if (err)
+		return err;
+	netif_carrier_off(dev);
+	ipmp_notify_group(grp, IPMP_CMD_GROUP_NEW);
+	return 0;
+}
+
+/* The group's MTU is the smallest of its members'. */
+void ipmp_group_sync_mtu(struct ipmp_group *grp)
+{
+	struct ipmp_member *m;
+	unsigned int mtu = UINT_MAX;
+
+	list_for_each_entry(m, &grp->members, list)
+		mtu = min(mtu, m->dev->mtu);
+	if (mtu != UINT_MAX && mtu != grp->dev->mtu)
+		dev_set_mtu(grp->dev, mtu);
+}

@@ -1,0 +1,635 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "ipmp" generic netlink family: policies, requests, dumps and
+ * notifications.  Every request runs under RTNL, taken in pre_doit.
+ */
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+#include "ipmp.h"
+
+/* internal_flags of the ops: what pre_doit resolves for the handler. */
+#define IPMP_NEED_GROUP		BIT(0)	/* user_ptr[0] from [GROUP]{IFINDEX} */
+#define IPMP_NEED_MEMBER	BIT(1)	/* user_ptr[1] from [MEMBER]{IFINDEX} */
+#define IPMP_NEED_MEMBER_GROUP	BIT(2)	/* user_ptr[0] from [MEMBER]{GROUP_IFINDEX} */
+
+static const struct nla_policy ipmp_group_policy[IPMP_A_GROUP_MAX + 1] = {
+	[IPMP_A_GROUP_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[IPMP_A_GROUP_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[IPMP_A_GROUP_NAME]	= { .type = NLA_NUL_STRING },
+	[IPMP_A_GROUP_STATE]	= { .type = NLA_REJECT, .reject_message = "group state is read-only" },
+	[IPMP_A_GROUP_FDT]	= { .type = NLA_U32 },
+	[IPMP_A_GROUP_FAILBACK]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[IPMP_A_GROUP_NMEMBERS]	= { .type = NLA_REJECT, .reject_message = "member count is read-only" },
+	[IPMP_A_GROUP_NACTIVE]	= { .type = NLA_REJECT, .reject_message = "active count is read-only" },
+};
+
+static const struct nla_policy ipmp_member_policy[IPMP_A_MEMBER_MAX + 1] = {
+	[IPMP_A_MEMBER_IFINDEX]		= NLA_POLICY_MIN(NLA_U32, 1),
+	[IPMP_A_MEMBER_IFNAME]		= { .type = NLA_REJECT, .reject_message = "member name is read-only; give its ifindex" },
+	[IPMP_A_MEMBER_GROUP_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[IPMP_A_MEMBER_STATE]		= { .type = NLA_REJECT, .reject_message = "member state is read-only" },
+	[IPMP_A_MEMBER_FLAGS]		= { .type = NLA_REJECT, .reject_message = "member flags are read-only" },
+	[IPMP_A_MEMBER_ACTIVE]		= { .type = NLA_REJECT, .reject_message = "active is read-only" },
+	[IPMP_A_MEMBER_STANDBY]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[IPMP_A_MEMBER_LINK]		= { .type = NLA_REJECT, .reject_message = "link state is read-only" },
+	[IPMP_A_MEMBER_PROBE]		= { .type = NLA_REJECT, .reject_message = "probe state is read-only" },
+};
+
+static const struct nla_policy ipmp_policy[IPMP_A_MAX + 1] = {
+	[IPMP_A_GROUP]	= NLA_POLICY_NESTED(ipmp_group_policy),
+	[IPMP_A_MEMBER]	= NLA_POLICY_NESTED(ipmp_member_policy),
+};
+
+static struct genl_family ipmp_genl_family;
+
+enum ipmp_mcgrp { IPMP_MCGRP_EVENTS_ID };
+
+static const struct genl_multicast_group ipmp_mcgrps[] = {
+	[IPMP_MCGRP_EVENTS_ID] = { .name = IPMP_MCGRP_EVENTS },
+};
+
+/* Parse the nest @type of a request into @tb; fails if it is absent. */
+static int ipmp_parse_nest(struct genl_info *info, int type, struct nlattr **tb,
+			   int maxtype, const struct nla_policy *policy)
+{
+	if (!info->attrs[type]) {
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
+		if (type == IPMP_A_GROUP)
+			NL_SET_ERR_MSG(info->extack, "missing group attributes");
+		else
+			NL_SET_ERR_MSG(info->extack, "missing member attributes");
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, maxtype, info->attrs[type], policy,
+				info->extack);
+}
+
+static int ipmp_parse_group(struct genl_info *info, struct nlattr **tb)
+{
+	return ipmp_parse_nest(info, IPMP_A_GROUP, tb, IPMP_A_GROUP_MAX,
+			       ipmp_group_policy);
+}
+
+static int ipmp_parse_member(struct genl_info *info, struct nlattr **tb)
+{
+	return ipmp_parse_nest(info, IPMP_A_MEMBER, tb, IPMP_A_MEMBER_MAX,
+			       ipmp_member_policy);
+}
+
+static struct ipmp_group *ipmp_lookup_group(struct genl_info *info,
+					    struct nlattr *nest,
+					    struct nlattr *attr, int type)
+{
+	struct ipmp_group *grp;
+
+	if (!attr) {
+		NL_SET_ERR_ATTR_MISS(info->extack, nest, type);
+		NL_SET_ERR_MSG(info->extack, "missing group ifindex");
+		return ERR_PTR(-EINVAL);
+	}
+	grp = ipmp_group_get(genl_info_net(info), nla_get_u32(attr));
+	if (!grp) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such IPMP group");
+		return ERR_PTR(-ENODEV);
+	}
+	return grp;
+}
+
+static int ipmp_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+			 struct genl_info *info)
+{
+	struct nlattr *gtb[IPMP_A_GROUP_MAX + 1], *mtb[IPMP_A_MEMBER_MAX + 1];
+	struct ipmp_group *grp = NULL;
+	struct ipmp_member *m = NULL;
+	struct net_device *dev;
+	int err;
+
+	rtnl_lock();
+	if (ops->internal_flags & IPMP_NEED_GROUP) {
+		err = ipmp_parse_group(info, gtb);
+		if (err)
+			goto err_unlock;
+		grp = ipmp_lookup_group(info, info->attrs[IPMP_A_GROUP],
+					gtb[IPMP_A_GROUP_IFINDEX],
+					IPMP_A_GROUP_IFINDEX);
+		if (IS_ERR(grp)) {
+			err = PTR_ERR(grp);
+			goto err_unlock;
+		}
+	}
+	if (ops->internal_flags & (IPMP_NEED_MEMBER | IPMP_NEED_MEMBER_GROUP)) {
+		err = ipmp_parse_member(info, mtb);
+		if (err)
+			goto err_unlock;
+	}
+	if (ops->internal_flags & IPMP_NEED_MEMBER_GROUP) {
+		grp = ipmp_lookup_group(info, info->attrs[IPMP_A_MEMBER],
+					mtb[IPMP_A_MEMBER_GROUP_IFINDEX],
+					IPMP_A_MEMBER_GROUP_IFINDEX);
+		if (IS_ERR(grp)) {
+			err = PTR_ERR(grp);
+			goto err_unlock;
+		}
+	}
+	if (ops->internal_flags & IPMP_NEED_MEMBER) {
+		err = -EINVAL;
+		if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[IPMP_A_MEMBER],
+				      mtb, IPMP_A_MEMBER_IFINDEX)) {
+			NL_SET_ERR_MSG(info->extack, "missing member ifindex");
+			goto err_unlock;
+		}
+		dev = __dev_get_by_index(genl_info_net(info),
+					 nla_get_u32(mtb[IPMP_A_MEMBER_IFINDEX]));
+		err = -ENODEV;
+		if (!dev) {
+			NL_SET_ERR_MSG_ATTR(info->extack, mtb[IPMP_A_MEMBER_IFINDEX],
+					    "no such device");
+			goto err_unlock;
+		}
+		m = ipmp_member_get(dev);
+		err = -ENOENT;
+		if (!m) {
+			NL_SET_ERR_MSG_ATTR(info->extack, mtb[IPMP_A_MEMBER_IFINDEX],
+					    "device is not a member of an IPMP group");
+			goto err_unlock;
+		}
+	}
+	info->user_ptr[0] = grp;
+	info->user_ptr[1] = m;
+	return 0;
+
+err_unlock:
+	rtnl_unlock();
+	return err;
+}
+
+static void ipmp_post_doit(const struct genl_split_ops *ops,
+			   struct sk_buff *skb, struct genl_info *info)
+{
+	rtnl_unlock();
+}
+
+static int ipmp_fill_group(struct sk_buff *skb, struct ipmp_group *grp,
+			   u32 portid, u32 seq, int flags, u8 cmd)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &ipmp_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, IPMP_A_GROUP);
+	if (!nest ||
+	    nla_put_u32(skb, IPMP_A_GROUP_IFINDEX, grp->dev->ifindex) ||
+	    nla_put_string(skb, IPMP_A_GROUP_IFNAME, grp->dev->name) ||
+	    nla_put_string(skb, IPMP_A_GROUP_NAME, grp->name) ||
+	    nla_put_u8(skb, IPMP_A_GROUP_STATE, grp->state) ||
+	    nla_put_u32(skb, IPMP_A_GROUP_FDT, grp->fdt_ms) ||
+	    nla_put_u8(skb, IPMP_A_GROUP_FAILBACK, grp->failback) ||
+	    nla_put_u32(skb, IPMP_A_GROUP_NMEMBERS, grp->nmembers) ||
+	    nla_put_u32(skb, IPMP_A_GROUP_NACTIVE, grp->nactive))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int ipmp_fill_member(struct sk_buff *skb, struct ipmp_member *m,
+			    u32 portid, u32 seq, int flags, u8 cmd)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &ipmp_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, IPMP_A_MEMBER);
+	if (!nest ||
+	    nla_put_u32(skb, IPMP_A_MEMBER_IFINDEX, m->dev->ifindex) ||
+	    nla_put_string(skb, IPMP_A_MEMBER_IFNAME, m->dev->name) ||
+	    nla_put_u32(skb, IPMP_A_MEMBER_GROUP_IFINDEX, m->grp->dev->ifindex) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_STATE, m->state) ||
+	    nla_put_u32(skb, IPMP_A_MEMBER_FLAGS, ipmp_member_flags(m)) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_ACTIVE, m->active) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_STANDBY, m->standby) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_LINK,
+		       m->link_up ? IPMP_LINK_UP : IPMP_LINK_DOWN) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_PROBE, IPMP_PROBE_DISABLED))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int ipmp_reply_group(struct genl_info *info, struct ipmp_group *grp)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+
+	if (!msg)
+		return -ENOMEM;
+	if (ipmp_fill_group(msg, grp, info->snd_portid, info->snd_seq, 0,
+			    IPMP_CMD_GROUP_GET)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+void ipmp_notify_group(struct ipmp_group *grp, u8 cmd)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+
+	if (!msg)
+		return;
+	if (ipmp_fill_group(msg, grp, 0, 0, 0, cmd)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&ipmp_genl_family, dev_net(grp->dev), msg, 0,
+				IPMP_MCGRP_EVENTS_ID, GFP_KERNEL);
+}
+
+void ipmp_notify_member(struct ipmp_member *m, u8 cmd)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+
+	if (!msg)
+		return;
+	if (ipmp_fill_member(msg, m, 0, 0, 0, cmd)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&ipmp_genl_family, dev_net(m->dev), msg, 0,
+				IPMP_MCGRP_EVENTS_ID, GFP_KERNEL);
+}
+
+static int ipmp_group_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return ipmp_reply_group(info, info->user_ptr[0]);
+}
+
+static int ipmp_group_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct net_device *dev;
+	int idx = 0, err = 0;
+
+	rtnl_lock();
+	cb->seq = net->dev_base_seq;
+	for_each_netdev(net, dev) {
+		if (!netif_is_ipmp(dev))
+			continue;
+		if (idx++ < cb->args[0])
+			continue;
+		err = ipmp_fill_group(skb, netdev_priv(dev),
+				      NETLINK_CB(cb->skb).portid,
+				      cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				      IPMP_CMD_GROUP_GET);
+		if (err) {
+			idx--;
+			break;
+		}
+		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+	}
+	rtnl_unlock();
+	cb->args[0] = idx;
+	return err && !skb->len ? err : skb->len;
+}
+
+/* Check the settings of a group request; nothing is changed yet. */
+static int ipmp_group_check_settings(struct genl_info *info, struct nlattr **tb)
+{
+	if (tb[IPMP_A_GROUP_FDT]) {
+		u32 fdt = nla_get_u32(tb[IPMP_A_GROUP_FDT]);
+
+		if (fdt < IPMP_FDT_MIN_MS || fdt > IPMP_FDT_MAX_MS) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[IPMP_A_GROUP_FDT],
+					    "fdt must be between 100 and 3600000 ms");
+			return -ERANGE;
+		}
+	}
+	return 0;
+}
+
+static void ipmp_group_apply_settings(struct ipmp_group *grp, struct nlattr **tb)
+{
+	if (tb[IPMP_A_GROUP_FDT])
+		grp->fdt_ms = nla_get_u32(tb[IPMP_A_GROUP_FDT]);
+	if (tb[IPMP_A_GROUP_FAILBACK])
+		grp->failback = nla_get_u8(tb[IPMP_A_GROUP_FAILBACK]);
+}
+
+static int ipmp_group_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[IPMP_A_GROUP_MAX + 1];
+	struct net *net = genl_info_net(info);
+	struct net_device *dev;
+	const char *ifname;
+	int err;
+
+	err = ipmp_parse_group(info, tb);
+	if (err)
+		return err;
+	if (!tb[IPMP_A_GROUP_IFNAME]) {
+		NL_SET_ERR_ATTR_MISS(info->extack, info->attrs[IPMP_A_GROUP],
+				     IPMP_A_GROUP_IFNAME);
+		NL_SET_ERR_MSG(info->extack, "missing group device name");
+		return -EINVAL;
+	}
+	if (tb[IPMP_A_GROUP_IFINDEX]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[IPMP_A_GROUP_IFINDEX],
+				    "a new group has no ifindex yet");
+		return -EINVAL;
+	}
+	ifname = nla_data(tb[IPMP_A_GROUP_IFNAME]);
+	if (!dev_valid_name(ifname)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[IPMP_A_GROUP_IFNAME],
+				    "invalid device name");
+		return -EINVAL;
+	}
+	if (__dev_get_by_name(net, ifname)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[IPMP_A_GROUP_IFNAME],
+				    "a device with this name already exists");
+		return -EEXIST;
+	}
+	err = ipmp_group_check_settings(info, tb);
+	if (err)
+		return err;
+
+	dev = alloc_netdev(sizeof(struct ipmp_group), ifname, NET_NAME_USER,
+			   ipmp_setup);
+	if (!dev)
+		return -ENOMEM;
+	dev_net_set(dev, net);
+	dev->rtnl_link_ops = &ipmp_link_ops;
+	ipmp_group_apply_settings(netdev_priv(dev), tb);
+
+	err = ipmp_group_register(dev, tb[IPMP_A_GROUP_NAME] ?
+				  nla_data(tb[IPMP_A_GROUP_NAME]) : NULL,
+				  info->extack);
+	if (err) {
+		free_netdev(dev);
+		return err;
+	}
+	return ipmp_reply_group(info, netdev_priv(dev));
+}
+
+static int ipmp_group_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ipmp_group *grp = info->user_ptr[0];
+
+	unregister_netdevice(grp->dev);
+	return 0;
+}
+
+static int ipmp_group_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[IPMP_A_GROUP_MAX + 1];
+	struct ipmp_group *grp = info->user_ptr[0];
+	bool failback = grp->failback;
+	int err;
+
+	err = ipmp_parse_group(info, tb);
+	if (err)
+		return err;
+	if (tb[IPMP_A_GROUP_IFNAME]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[IPMP_A_GROUP_IFNAME],
+				    "rename the group device with ip link");
+		return -EOPNOTSUPP;
+	}
+	err = ipmp_group_check_settings(info, tb);
+	if (err)
+		return err;
+	if (tb[IPMP_A_GROUP_NAME]) {
+		err = ipmp_group_set_name(grp, nla_data(tb[IPMP_A_GROUP_NAME]),
+					  info->extack);
+		if (err)
+			return err;
+	}
+	ipmp_group_apply_settings(grp, tb);
+	if (grp->failback != failback)
+		ipmp_group_update(grp);
+	ipmp_notify_group(grp, IPMP_CMD_GROUP_SET);
+	return 0;
+}
+
+static int ipmp_member_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ipmp_member *m = info->user_ptr[1];
+	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+
+	if (!msg)
+		return -ENOMEM;
+	if (ipmp_fill_member(msg, m, info->snd_portid, info->snd_seq, 0,
+			     IPMP_CMD_MEMBER_GET)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* The optional group filter of a member dump: 0 for none. */
+static int ipmp_member_dump_filter(struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr *tb[IPMP_A_MEMBER_MAX + 1];
+	struct nlattr *nest = info->attrs[IPMP_A_MEMBER];
+
+	if (!nest || nla_parse_nested(tb, IPMP_A_MEMBER_MAX, nest,
+				      ipmp_member_policy, cb->extack) ||
+	    !tb[IPMP_A_MEMBER_GROUP_IFINDEX])
+		return 0;
+	return nla_get_u32(tb[IPMP_A_MEMBER_GROUP_IFINDEX]);
+}
+
+static int ipmp_member_get_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	int filter = ipmp_member_dump_filter(cb);
+	struct net *net = sock_net(skb->sk);
+	int gidx = 0, midx, err = 0;
+	struct ipmp_group *grp;
+	struct net_device *dev;
+	struct ipmp_member *m;
+
+	rtnl_lock();
+	cb->seq = net->dev_base_seq;
+	for_each_netdev(net, dev) {
+		if (!netif_is_ipmp(dev) || (filter && dev->ifindex != filter))
+			continue;
+		if (gidx++ < cb->args[0])
+			continue;
+		grp = netdev_priv(dev);
+		midx = 0;
+		list_for_each_entry(m, &grp->members, list) {
+			if (midx++ < cb->args[1])
+				continue;
+			err = ipmp_fill_member(skb, m, NETLINK_CB(cb->skb).portid,
+					       cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					       IPMP_CMD_MEMBER_GET);
+			if (err) {
+				cb->args[0] = gidx - 1;
+				cb->args[1] = midx - 1;
+				goto out;
+			}
+			nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+		}
+		cb->args[1] = 0;
+	}
+	cb->args[0] = gidx;
+out:
+	rtnl_unlock();
+	return err && !skb->len ? err : skb->len;
+}
+
+static int ipmp_member_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[IPMP_A_MEMBER_MAX + 1];
+	struct ipmp_group *grp = info->user_ptr[0];
+	struct net_device *dev;
+	int err;
+
+	err = ipmp_parse_member(info, tb);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[IPMP_A_MEMBER], tb,
+			      IPMP_A_MEMBER_IFINDEX)) {
+		NL_SET_ERR_MSG(info->extack, "missing member ifindex");
+		return -EINVAL;
+	}
+	dev = __dev_get_by_index(genl_info_net(info),
+				 nla_get_u32(tb[IPMP_A_MEMBER_IFINDEX]));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[IPMP_A_MEMBER_IFINDEX],
+				    "no such device");
+		return -ENODEV;
+	}
+	return ipmp_member_add(grp, dev, tb[IPMP_A_MEMBER_STANDBY] &&
+			       nla_get_u8(tb[IPMP_A_MEMBER_STANDBY]),
+			       info->extack);
+}
+
+static int ipmp_member_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[IPMP_A_MEMBER_MAX + 1];
+	struct ipmp_member *m = info->user_ptr[1];
+	int err;
+
+	err = ipmp_parse_member(info, tb);
+	if (err)
+		return err;
+	if (tb[IPMP_A_MEMBER_GROUP_IFINDEX] &&
+	    nla_get_u32(tb[IPMP_A_MEMBER_GROUP_IFINDEX]) != m->grp->dev->ifindex) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[IPMP_A_MEMBER_GROUP_IFINDEX],
+				    "device is not a member of this group");
+		return -ENOENT;
+	}
+	ipmp_member_del(m);
+	return 0;
+}
+
+static int ipmp_member_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[IPMP_A_MEMBER_MAX + 1];
+	struct ipmp_member *m = info->user_ptr[1];
+	int err;
+
+	err = ipmp_parse_member(info, tb);
+	if (err)
+		return err;
+	if (tb[IPMP_A_MEMBER_GROUP_IFINDEX]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[IPMP_A_MEMBER_GROUP_IFINDEX],
+				    "move a member by removing and adding it");
+		return -EOPNOTSUPP;
+	}
+	if (tb[IPMP_A_MEMBER_STANDBY])
+		ipmp_member_set_standby(m, nla_get_u8(tb[IPMP_A_MEMBER_STANDBY]));
+	return 0;
+}
+
+static const struct genl_ops ipmp_genl_ops[] = {
+	{
+		.cmd = IPMP_CMD_GROUP_GET,
+		.doit = ipmp_group_get_doit,
+		.dumpit = ipmp_group_get_dumpit,
+		.internal_flags = IPMP_NEED_GROUP,
+	},
+	{
+		.cmd = IPMP_CMD_GROUP_NEW,
+		.doit = ipmp_group_new_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IPMP_CMD_GROUP_DEL,
+		.doit = ipmp_group_del_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPMP_NEED_GROUP,
+	},
+	{
+		.cmd = IPMP_CMD_GROUP_SET,
+		.doit = ipmp_group_set_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPMP_NEED_GROUP,
+	},
+	{
+		.cmd = IPMP_CMD_MEMBER_GET,
+		.doit = ipmp_member_get_doit,
+		.dumpit = ipmp_member_get_dumpit,
+		.internal_flags = IPMP_NEED_MEMBER,
+	},
+	{
+		.cmd = IPMP_CMD_MEMBER_ADD,
+		.doit = ipmp_member_add_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPMP_NEED_MEMBER_GROUP,
+	},
+	{
+		.cmd = IPMP_CMD_MEMBER_DEL,
+		.doit = ipmp_member_del_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPMP_NEED_MEMBER,
+	},
+	{
+		.cmd = IPMP_CMD_MEMBER_SET,
+		.doit = ipmp_member_set_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPMP_NEED_MEMBER,
+	},
+};
+
+static struct genl_family ipmp_genl_family __ro_after_init = {
+	.name = IPMP_GENL_NAME,
+	.version = IPMP_GENL_VERSION,
+	.maxattr = IPMP_A_MAX,
+	.policy = ipmp_policy,
+	.netnsok = true,
+	.pre_doit = ipmp_pre_doit,
+	.post_doit = ipmp_post_doit,
+	.ops = ipmp_genl_ops,
+	.n_ops = ARRAY_SIZE(ipmp_genl_ops),
+	.resv_start_op = IPMP_CMD_GROUP_GET,
+	.mcgrps = ipmp_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(ipmp_mcgrps),
+	.module = THIS_MODULE,
+};
+
+int __init ipmp_genl_init(void)
+{
+	return genl_register_family(&ipmp_genl_family);
+}
+
+void ipmp_genl_exit(void)
+{
+	genl_unregister_family(&ipmp_genl_family);
+}

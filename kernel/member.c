@@ -52,7 +52,8 @@ static bool ipmp_has_global_addr(struct net_device *dev,
 	bool found = false;
 
 	if (in_dev && rtnl_dereference(in_dev->ifa_list)) {
-		NL_SET_ERR_MSG(extack, "device has IPv4 addresses; move them to the group device first");
+		NL_SET_ERR_MSG(extack,
+			       "device has IPv4 addresses; move them to the group first");
 		return true;
 	}
 	if (!idev)
@@ -63,7 +64,8 @@ static bool ipmp_has_global_addr(struct net_device *dev,
 			found = true;
 	read_unlock_bh(&idev->lock);
 	if (found)
-		NL_SET_ERR_MSG(extack, "device has IPv6 global addresses; move them to the group device first");
+		NL_SET_ERR_MSG(extack,
+			       "device has IPv6 global addresses; move them to the group first");
 	return found;
 }
 

@@ -14,27 +14,30 @@
 #define IPMP_NEED_MEMBER	BIT(1)	/* user_ptr[1] from [MEMBER]{IFINDEX} */
 #define IPMP_NEED_MEMBER_GROUP	BIT(2)	/* user_ptr[0] from [MEMBER]{GROUP_IFINDEX} */
 
+/* Read-only attributes are refused in requests, with a reason. */
+#define IPMP_READ_ONLY(msg) { .type = NLA_REJECT, .reject_message = msg }
+
 static const struct nla_policy ipmp_group_policy[IPMP_A_GROUP_MAX + 1] = {
 	[IPMP_A_GROUP_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[IPMP_A_GROUP_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[IPMP_A_GROUP_NAME]	= { .type = NLA_NUL_STRING },
-	[IPMP_A_GROUP_STATE]	= { .type = NLA_REJECT, .reject_message = "group state is read-only" },
+	[IPMP_A_GROUP_STATE]	= IPMP_READ_ONLY("group state is read-only"),
 	[IPMP_A_GROUP_FDT]	= { .type = NLA_U32 },
 	[IPMP_A_GROUP_FAILBACK]	= NLA_POLICY_MAX(NLA_U8, 1),
-	[IPMP_A_GROUP_NMEMBERS]	= { .type = NLA_REJECT, .reject_message = "member count is read-only" },
-	[IPMP_A_GROUP_NACTIVE]	= { .type = NLA_REJECT, .reject_message = "active count is read-only" },
+	[IPMP_A_GROUP_NMEMBERS]	= IPMP_READ_ONLY("member count is read-only"),
+	[IPMP_A_GROUP_NACTIVE]	= IPMP_READ_ONLY("active count is read-only"),
 };
 
 static const struct nla_policy ipmp_member_policy[IPMP_A_MEMBER_MAX + 1] = {
 	[IPMP_A_MEMBER_IFINDEX]		= NLA_POLICY_MIN(NLA_U32, 1),
-	[IPMP_A_MEMBER_IFNAME]		= { .type = NLA_REJECT, .reject_message = "member name is read-only; give its ifindex" },
+	[IPMP_A_MEMBER_IFNAME]		= IPMP_READ_ONLY("member name is read-only"),
 	[IPMP_A_MEMBER_GROUP_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[IPMP_A_MEMBER_STATE]		= { .type = NLA_REJECT, .reject_message = "member state is read-only" },
-	[IPMP_A_MEMBER_FLAGS]		= { .type = NLA_REJECT, .reject_message = "member flags are read-only" },
-	[IPMP_A_MEMBER_ACTIVE]		= { .type = NLA_REJECT, .reject_message = "active is read-only" },
+	[IPMP_A_MEMBER_STATE]		= IPMP_READ_ONLY("member state is read-only"),
+	[IPMP_A_MEMBER_FLAGS]		= IPMP_READ_ONLY("member flags are read-only"),
+	[IPMP_A_MEMBER_ACTIVE]		= IPMP_READ_ONLY("active is read-only"),
 	[IPMP_A_MEMBER_STANDBY]		= NLA_POLICY_MAX(NLA_U8, 1),
-	[IPMP_A_MEMBER_LINK]		= { .type = NLA_REJECT, .reject_message = "link state is read-only" },
-	[IPMP_A_MEMBER_PROBE]		= { .type = NLA_REJECT, .reject_message = "probe state is read-only" },
+	[IPMP_A_MEMBER_LINK]		= IPMP_READ_ONLY("link state is read-only"),
+	[IPMP_A_MEMBER_PROBE]		= IPMP_READ_ONLY("probe state is read-only"),
 };
 
 static const struct nla_policy ipmp_policy[IPMP_A_MAX + 1] = {

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ipmpadm, ipmpstat and if_mpadm: one binary, three names.
+ *
+ * netlink.c   genl socket, family lookup, request/reply with extended acks
+ * query.c     GET requests and dumps, parsed into struct ipmp_group/member
+ * group.c     create, delete, set (groups; set hands members to member.c)
+ * member.c    add, remove, set standby
+ * show.c      ipmpadm show (text and JSON)
+ * ipmpstat.c  ipmpstat, Solaris columns
+ * if_mpadm.c  if_mpadm, ipmpadm offline/online
+ * json.c      a small JSON writer
+ * util.c      messages, argument parsing, names of states
+ */
+#ifndef IPMPADM_H
+#define IPMPADM_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <uapi/linux/ipmp.h>
+
+#define EXIT_USAGE 2
+
+struct nlattr;
+struct nl_msg;
+
+/* netlink.c */
+struct ipmp_nl;
+typedef int (*ipmp_reply_fn)(struct nlattr **tb, void *arg);
+
+int ipmp_nl_open(struct ipmp_nl **nlp);
+int ipmp_nl_open_family(struct ipmp_nl **nlp, const char *name);
+void ipmp_nl_close(struct ipmp_nl *nl);
+struct nl_msg *ipmp_nl_msg(struct ipmp_nl *nl, uint8_t cmd, bool dump);
+int ipmp_nl_request(struct ipmp_nl *nl, struct nl_msg *msg,
+		    ipmp_reply_fn fn, void *arg);
+const char *ipmp_nl_error(const struct ipmp_nl *nl, int err);
+
+struct ipmp_msg {
+	struct nl_msg *msg;
+	struct nlattr *nest;
+	bool bad;
+};
+
+void ipmp_msg_begin(struct ipmp_msg *m, struct ipmp_nl *nl, uint8_t cmd,
+		    bool dump, int nest);
+void ipmp_msg_u32(struct ipmp_msg *m, int type, uint32_t val);
+void ipmp_msg_u8(struct ipmp_msg *m, int type, uint8_t val);
+void ipmp_msg_str(struct ipmp_msg *m, int type, const char *val);
+struct nl_msg *ipmp_msg_end(struct ipmp_msg *m);
+
+/* query.c */
+struct ipmp_group {
+	uint32_t ifindex;
+	char ifname[IF_NAMESIZE];
+	char name[IPMP_GROUP_NAME_MAX + 1];
+	uint8_t state;
+	uint32_t fdt;
+	bool failback;
+	uint32_t nmembers;
+	uint32_t nactive;
+};
+
+struct ipmp_member {
+	uint32_t ifindex;
+	uint32_t group_ifindex;
+	char ifname[IF_NAMESIZE];
+	uint8_t state;
+	uint8_t link;
+	uint8_t probe;
+	uint32_t flags;
+	bool active;
+	bool standby;
+};
+
+struct ipmp_state {
+	struct ipmp_group *groups;
+	size_t ngroups;
+	struct ipmp_member *members;
+	size_t nmembers;
+};
+
+int ipmp_get_group(struct ipmp_nl *nl, uint32_t ifindex, struct ipmp_group *g);
+int ipmp_get_member(struct ipmp_nl *nl, uint32_t ifindex,
+		    struct ipmp_member *m);
+int ipmp_dump_groups(struct ipmp_nl *nl, struct ipmp_state *st);
+int ipmp_dump_members(struct ipmp_nl *nl, uint32_t group_ifindex,
+		      struct ipmp_state *st);
+int ipmp_state_add_group(struct ipmp_state *st, const struct ipmp_group *g);
+int ipmp_state_add_member(struct ipmp_state *st, const struct ipmp_member *m);
+void ipmp_state_free(struct ipmp_state *st);
+const struct ipmp_group *ipmp_state_group(const struct ipmp_state *st,
+					  uint32_t ifindex);
+
+/* json.c */
+struct json {
+	FILE *f;
+	int depth;
+	bool first;
+};
+
+void json_init(struct json *j, FILE *f);
+void json_begin_array(struct json *j, const char *key);
+void json_end_array(struct json *j);
+void json_begin_object(struct json *j, const char *key);
+void json_end_object(struct json *j);
+void json_string(struct json *j, const char *key, const char *val);
+void json_uint(struct json *j, const char *key, unsigned long long val);
+void json_bool(struct json *j, const char *key, bool val);
+void json_escape(FILE *f, const char *s);
+
+/* util.c */
+extern const char *progname;
+
+void set_progname(const char *argv0);
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int usage_fail(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int help_requested(int argc, char **argv);
+int print_help(const char *text);
+int reject_options(int argc, char **argv, const char *usage);
+int resolve_ifindex(const char *ifname, uint32_t *ifindex);
+int parse_u32(const char *what, const char *s, uint32_t *val);
+int parse_bool(const char *what, const char *s, const char *yes,
+	       const char *no, bool *val);
+const char *group_state_str(uint8_t state, char *buf, size_t len);
+const char *member_state_str(uint8_t state, char *buf, size_t len);
+const char *link_state_str(uint8_t state, char *buf, size_t len);
+const char *probe_state_str(uint8_t state, char *buf, size_t len);
+const char *member_flags_str(const struct ipmp_member *m, char *buf,
+			     size_t len);
+bool member_usable_inactive(const struct ipmp_member *m);
+bool group_probing(const struct ipmp_state *st, uint32_t group_ifindex);
+
+#define FLAGS_LEN 8	/* "isbmMdh" and its NUL */
+#define ENUM_LEN 16
+
+/* commands: each returns the exit status */
+int cmd_show(int argc, char **argv);
+int cmd_create(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
+int cmd_set(int argc, char **argv);
+int cmd_add(int argc, char **argv);
+int cmd_remove(int argc, char **argv);
+int cmd_offline(int argc, char **argv);
+int cmd_online(int argc, char **argv);
+int member_set(struct ipmp_nl *nl, const char *ifname, uint32_t ifindex,
+	       int argc, char **argv);
+
+/* show.c, ipmpstat.c: output from a state snapshot, for the tests too */
+void show_text(FILE *f, const struct ipmp_state *st);
+void show_json(FILE *f, const struct ipmp_state *st);
+
+enum ipmpstat_mode { IPMPSTAT_NONE, IPMPSTAT_GROUP, IPMPSTAT_IF };
+enum ipmpstat_out { IPMPSTAT_HUMAN, IPMPSTAT_PARSABLE, IPMPSTAT_JSON };
+
+struct ipmpstat_fmt;
+int ipmpstat_fmt_new(enum ipmpstat_mode mode, enum ipmpstat_out out,
+		     const char *fields, struct ipmpstat_fmt **fmtp);
+void ipmpstat_fmt_free(struct ipmpstat_fmt *fmt);
+void ipmpstat_print(FILE *f, const struct ipmpstat_fmt *fmt,
+		    const struct ipmp_state *st);
+
+int ipmpadm_main(int argc, char **argv);
+int ipmpstat_main(int argc, char **argv);
+int if_mpadm_main(int argc, char **argv);
+
+#endif /* IPMPADM_H */

@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipmpstat: the state of IPMP in the shape of Solaris's ipmpstat(8).
+ * Columns, widths, "--" for an empty value, and the way a value too wide
+ * for its column borrows from the next ones all follow illumos (ofmt).
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ipmpadm.h"
+
+#define VALUE_LEN 4096
+#define MAX_FIELDS 32
+
+struct row {
+	const struct ipmp_state *st;
+	const struct ipmp_group *g;
+	const struct ipmp_member *m;
+};
+
+struct field {
+	const char *name;
+	unsigned int width;
+	void (*get)(const struct row *r, char *buf, size_t len);
+};
+
+struct ipmpstat_fmt {
+	enum ipmpstat_mode mode;
+	enum ipmpstat_out out;
+	size_t nfields;
+	const struct field *fields[MAX_FIELDS];
+};
+
+static const char ipmpstat_usage[] =
+	"ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -g|-i";
+
+static const char ipmpstat_help[] =
+	"usage: ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -g|-i\n"
+	"\n"
+	"  output modes:  -g  display IPMP group information\n"
+	"                 -i  display IPMP-related IP interface information\n"
+	"                 (-a addresses, -t targets and -p probes arrive with\n"
+	"                 data-address and probe support in the ipmp module)\n"
+	"\n"
+	"       options:  -n  display IP addresses numerically\n"
+	"                 -o  display only the specified fields, in order;\n"
+	"                     'all' displays every field\n"
+	"                 -P  display using parsable output mode: fields\n"
+	"                     separated by ':', no header, ':' and '\\' escaped\n"
+	"                     with '\\'; needs -o with explicit fields\n"
+	"                 -j  display a JSON array of objects whose keys are\n"
+	"                     the lowercase field names (null when empty)\n"
+	"\n"
+	"  fields of -g:  GROUP GROUPNAME STATE FDT INTERFACES\n"
+	"  fields of -i:  INTERFACE ACTIVE GROUP FLAGS LINK PROBE STATE\n"
+	"\n"
+	"INTERFACES lists active interfaces, then inactive ones in (), then\n"
+	"unusable ones in [].  FLAGS: i inactive, s standby, b IPv4 broadcast,\n"
+	"m IPv4 multicast, M IPv6 multicast nominee, d down, h duplicate\n"
+	"hardware address.  FDT is shown only when some member probes.\n";
+
+static void append(char *buf, size_t len, const char *sep, const char *s)
+{
+	size_t used = strlen(buf);
+
+	if (used < len)
+		snprintf(buf + used, len - used, "%s%s", used ? sep : "", s);
+}
+
+static void g_group(const struct row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", r->g->ifname);
+}
+
+static void g_groupname(const struct row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", r->g->name);
+}
+
+static void g_state(const struct row *r, char *buf, size_t len)
+{
+	char tmp[ENUM_LEN];
+
+	snprintf(buf, len, "%s", group_state_str(r->g->state, tmp, sizeof(tmp)));
+}
+
+/* Seconds with two decimals, rounded half up as Solaris's "%.2fs". */
+static void g_fdt(const struct row *r, char *buf, size_t len)
+{
+	unsigned long cs = ((unsigned long)r->g->fdt + 5) / 10;
+
+	if (group_probing(r->st, r->g->ifindex))
+		snprintf(buf, len, "%lu.%02lus", cs / 100, cs % 100);
+}
+
+/* Active, then (inactive), then [unusable], each in dump order. */
+static void g_interfaces(const struct row *r, char *buf, size_t len)
+{
+	char active[VALUE_LEN] = "", inactive[VALUE_LEN] = "";
+	char unusable[VALUE_LEN] = "", part[VALUE_LEN];
+
+	for (size_t i = 0; i < r->st->nmembers; i++) {
+		const struct ipmp_member *m = &r->st->members[i];
+
+		if (m->group_ifindex != r->g->ifindex)
+			continue;
+		if (m->active)
+			append(active, sizeof(active), " ", m->ifname);
+		else if (member_usable_inactive(m))
+			append(inactive, sizeof(inactive), " ", m->ifname);
+		else
+			append(unusable, sizeof(unusable), " ", m->ifname);
+	}
+	snprintf(buf, len, "%s", active);
+	if (*inactive) {
+		snprintf(part, sizeof(part), "(%s)", inactive);
+		append(buf, len, " ", part);
+	}
+	if (*unusable) {
+		snprintf(part, sizeof(part), "[%s]", unusable);
+		append(buf, len, " ", part);
+	}
+}
+
+static void i_interface(const struct row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", r->m->ifname);
+}
+
+static void i_active(const struct row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", r->m->active ? "yes" : "no");
+}
+
+static void i_group(const struct row *r, char *buf, size_t len)
+{
+	const struct ipmp_group *g = ipmp_state_group(r->st,
+						      r->m->group_ifindex);
+	char name[IF_NAMESIZE];
+
+	if (g)
+		snprintf(buf, len, "%s", g->ifname);
+	else if (if_indextoname(r->m->group_ifindex, name))
+		snprintf(buf, len, "%s", name);
+}
+
+static void i_flags(const struct row *r, char *buf, size_t len)
+{
+	member_flags_str(r->m, buf, len);
+}
+
+static void i_link(const struct row *r, char *buf, size_t len)
+{
+	char tmp[ENUM_LEN];
+
+	snprintf(buf, len, "%s", link_state_str(r->m->link, tmp, sizeof(tmp)));
+}
+
+static void i_probe(const struct row *r, char *buf, size_t len)
+{
+	char tmp[ENUM_LEN];
+
+	snprintf(buf, len, "%s", probe_state_str(r->m->probe, tmp, sizeof(tmp)));
+}
+
+static void i_state(const struct row *r, char *buf, size_t len)
+{
+	char tmp[ENUM_LEN];
+
+	snprintf(buf, len, "%s", member_state_str(r->m->state, tmp, sizeof(tmp)));
+}
+
+static const struct field group_fields[] = {
+	{ "GROUP", 12, g_group },
+	{ "GROUPNAME", 12, g_groupname },
+	{ "STATE", 10, g_state },
+	{ "FDT", 10, g_fdt },
+	{ "INTERFACES", 30, g_interfaces },
+	{ NULL, 0, NULL }
+};
+
+static const struct field if_fields[] = {
+	{ "INTERFACE", 12, i_interface },
+	{ "ACTIVE", 8, i_active },
+	{ "GROUP", 12, i_group },
+	{ "FLAGS", 10, i_flags },
+	{ "LINK", 10, i_link },
+	{ "PROBE", 10, i_probe },
+	{ "STATE", 10, i_state },
+	{ NULL, 0, NULL }
+};
+
+static const struct field *find_field(const struct field *table,
+				      const char *name)
+{
+	for (; table->name; table++)
+		if (!strcasecmp(table->name, name))
+			return table;
+	return NULL;
+}
+
+/*
+ * Unknown names are skipped with a warning in human output, as Solaris
+ * does, and refused where a program reads the output.
+ */
+static int select_fields(struct ipmpstat_fmt *fmt, const struct field *table,
+			 const char *list)
+{
+	char *copy, *tok, *save = NULL;
+	const struct field *f;
+	int ret = 0;
+
+	copy = strdup(list);
+	if (!copy)
+		return fail("out of memory");
+	for (tok = strtok_r(copy, ",", &save); tok && !ret;
+	     tok = strtok_r(NULL, ",", &save)) {
+		f = find_field(table, tok);
+		if (!f && fmt->out == IPMPSTAT_HUMAN)
+			warn("ignoring unknown output field: '%s'", tok);
+		else if (!f)
+			ret = fail("unknown output field: '%s'", tok);
+		else if (fmt->nfields == MAX_FIELDS)
+			ret = fail("too many output fields");
+		else
+			fmt->fields[fmt->nfields++] = f;
+	}
+	free(copy);
+	if (!ret && !fmt->nfields)
+		ret = fail("no valid output fields");
+	return ret;
+}
+
+int ipmpstat_fmt_new(enum ipmpstat_mode mode, enum ipmpstat_out out,
+		     const char *fields, struct ipmpstat_fmt **fmtp)
+{
+	const struct field *table = mode == IPMPSTAT_GROUP ? group_fields :
+							     if_fields;
+	struct ipmpstat_fmt *fmt;
+
+	if (out == IPMPSTAT_PARSABLE && !fields)
+		return fail("output fields must be specified in parsable mode");
+	if (out == IPMPSTAT_PARSABLE && !strcmp(fields, "all"))
+		return fail("output field 'all' invalid in parsable mode");
+	fmt = calloc(1, sizeof(*fmt));
+	if (!fmt)
+		return fail("out of memory");
+	fmt->mode = mode;
+	fmt->out = out;
+	if (fields && strcmp(fields, "all")) {
+		if (select_fields(fmt, table, fields)) {
+			free(fmt);
+			return 1;
+		}
+	} else {
+		for (; table->name; table++)
+			fmt->fields[fmt->nfields++] = table;
+	}
+	*fmtp = fmt;
+	return 0;
+}
+
+void ipmpstat_fmt_free(struct ipmpstat_fmt *fmt)
+{
+	free(fmt);
+}
+
+/* Solaris's ofmt: a wide value pushes on, and later columns give back. */
+static void print_human(FILE *f, const struct field *fd, const char *value,
+			bool last, unsigned int *overflow)
+{
+	unsigned int width = fd->width;
+	unsigned int give;
+	size_t vlen;
+
+	if (!*value)
+		value = "--";
+	vlen = strlen(value);
+	if (last) {
+		fputs(value, f);
+		*overflow = 0;
+		return;
+	}
+	if (vlen + *overflow >= width) {
+		*overflow += (unsigned int)vlen - width + 1;
+		fprintf(f, "%s ", value);
+		return;
+	}
+	if (*overflow) {
+		give = width - (unsigned int)vlen;
+		give = *overflow < give ? *overflow : give;
+		*overflow -= give;
+		width -= give;
+	}
+	fprintf(f, "%-*s", (int)width, value);
+}
+
+/* A single field is printed as is, as Solaris does; several are escaped. */
+static void print_parsable(FILE *f, const char *value, bool escape,
+			   bool last)
+{
+	for (; *value; value++) {
+		if (escape && (*value == ':' || *value == '\\'))
+			fputc('\\', f);
+		fputc(*value, f);
+	}
+	if (!last)
+		fputc(':', f);
+}
+
+static void print_header(FILE *f, const struct ipmpstat_fmt *fmt)
+{
+	unsigned int overflow = 0;
+
+	for (size_t i = 0; i < fmt->nfields; i++)
+		print_human(f, fmt->fields[i], fmt->fields[i]->name,
+			    i + 1 == fmt->nfields, &overflow);
+	fputc('\n', f);
+}
+
+static void print_row(FILE *f, const struct ipmpstat_fmt *fmt,
+		      const struct row *r)
+{
+	unsigned int overflow = 0;
+	char value[VALUE_LEN];
+
+	for (size_t i = 0; i < fmt->nfields; i++) {
+		bool last = i + 1 == fmt->nfields;
+
+		value[0] = '\0';
+		fmt->fields[i]->get(r, value, sizeof(value));
+		if (fmt->out == IPMPSTAT_PARSABLE)
+			print_parsable(f, value, fmt->nfields > 1, last);
+		else
+			print_human(f, fmt->fields[i], value, last, &overflow);
+	}
+	fputc('\n', f);
+}
+
+static void json_row(struct json *j, const struct ipmpstat_fmt *fmt,
+		     const struct row *r)
+{
+	char value[VALUE_LEN], key[16];
+	size_t k;
+
+	json_begin_object(j, NULL);
+	for (size_t i = 0; i < fmt->nfields; i++) {
+		const char *name = fmt->fields[i]->name;
+
+		for (k = 0; name[k] && k + 1 < sizeof(key); k++)
+			key[k] = (char)tolower((unsigned char)name[k]);
+		key[k] = '\0';
+		value[0] = '\0';
+		fmt->fields[i]->get(r, value, sizeof(value));
+		json_string(j, key, *value ? value : NULL);
+	}
+	json_end_object(j);
+}
+
+static void emit(FILE *f, const struct ipmpstat_fmt *fmt, struct json *j,
+		 const struct row *r)
+{
+	if (fmt->out == IPMPSTAT_JSON)
+		json_row(j, fmt, r);
+	else
+		print_row(f, fmt, r);
+}
+
+/* Interfaces group by group, as Solaris walks them; strays at the end. */
+static void emit_members(FILE *f, const struct ipmpstat_fmt *fmt,
+			 struct json *j, const struct ipmp_state *st)
+{
+	struct row r = { .st = st };
+	size_t gi, i;
+
+	for (gi = 0; gi <= st->ngroups; gi++) {
+		for (i = 0; i < st->nmembers; i++) {
+			r.m = &st->members[i];
+			if (gi < st->ngroups ?
+			    r.m->group_ifindex == st->groups[gi].ifindex :
+			    !ipmp_state_group(st, r.m->group_ifindex))
+				emit(f, fmt, j, &r);
+		}
+	}
+}
+
+static void emit_groups(FILE *f, const struct ipmpstat_fmt *fmt,
+			struct json *j, const struct ipmp_state *st)
+{
+	struct row r = { .st = st };
+
+	for (size_t i = 0; i < st->ngroups; i++) {
+		r.g = &st->groups[i];
+		emit(f, fmt, j, &r);
+	}
+}
+
+void ipmpstat_print(FILE *f, const struct ipmpstat_fmt *fmt,
+		    const struct ipmp_state *st)
+{
+	struct json j;
+
+	json_init(&j, f);
+	if (fmt->out == IPMPSTAT_JSON)
+		json_begin_array(&j, NULL);
+	else if (fmt->out == IPMPSTAT_HUMAN)
+		print_header(f, fmt);
+	if (fmt->mode == IPMPSTAT_GROUP)
+		emit_groups(f, fmt, &j, st);
+	else
+		emit_members(f, fmt, &j, st);
+	if (fmt->out == IPMPSTAT_JSON)
+		json_end_array(&j);
+}
+
+struct ipmpstat_args {
+	enum ipmpstat_mode mode;
+	const char *fields;
+	bool parsable;
+	bool json;
+};
+
+static int not_yet(char opt)
+{
+	static const char *const what[] = {
+		['a'] = "data-address",
+		['t'] = "probe",
+		['p'] = "probe",
+	};
+
+	return usage_fail(ipmpstat_usage,
+			  "-%c is not supported yet: it arrives with %s support in the ipmp module",
+			  opt, what[(unsigned char)opt]);
+}
+
+static int set_mode(struct ipmpstat_args *a, enum ipmpstat_mode mode)
+{
+	if (a->mode != IPMPSTAT_NONE)
+		return usage_fail(ipmpstat_usage,
+				  "only one output format may be specified");
+	a->mode = mode;
+	return 0;
+}
+
+static int parse_opt(struct ipmpstat_args *a, int c)
+{
+	switch (c) {
+	case 'g':
+		return set_mode(a, IPMPSTAT_GROUP);
+	case 'i':
+		return set_mode(a, IPMPSTAT_IF);
+	case 'a':
+	case 't':
+	case 'p':
+		return not_yet((char)c);
+	case 'n':
+		return 0;
+	case 'o':
+		a->fields = optarg;
+		return 0;
+	case 'P':
+		a->parsable = true;
+		return 0;
+	case 'j':
+		a->json = true;
+		return 0;
+	default:
+		return usage_fail(ipmpstat_usage, "unknown option '-%c'", c);
+	}
+}
+
+static int parse_args(int argc, char **argv, struct ipmpstat_args *a)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, ret;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:agiptnPo:jh", longopts,
+				NULL)) != -1) {
+		if (c == 'h')
+			return -1;
+		if (c == ':')
+			return usage_fail(ipmpstat_usage,
+					  "option '-%c' needs a value", optopt);
+		if (c == '?' && optopt)
+			return usage_fail(ipmpstat_usage,
+					  "unknown option '-%c'", optopt);
+		if (c == '?')
+			return usage_fail(ipmpstat_usage, "unknown option '%s'",
+					  argv[optind - 1]);
+		ret = parse_opt(a, c);
+		if (ret)
+			return ret;
+	}
+	if (optind < argc)
+		return usage_fail(ipmpstat_usage, "unexpected '%s'",
+				  argv[optind]);
+	if (a->mode == IPMPSTAT_NONE)
+		return usage_fail(ipmpstat_usage, "an output mode is needed");
+	if (a->parsable && a->json)
+		return usage_fail(ipmpstat_usage,
+				  "-P and -j cannot be used together");
+	return 0;
+}
+
+static int fetch(struct ipmp_state *st)
+{
+	struct ipmp_nl *nl;
+	int err;
+
+	if (ipmp_nl_open(&nl))
+		return EXIT_FAILURE;
+	err = ipmp_dump_groups(nl, st);
+	if (!err)
+		err = ipmp_dump_members(nl, 0, st);
+	if (err)
+		fail("cannot get the IPMP state: %s", ipmp_nl_error(nl, err));
+	ipmp_nl_close(nl);
+	return err ? EXIT_FAILURE : 0;
+}
+
+int ipmpstat_main(int argc, char **argv)
+{
+	struct ipmpstat_args a = { .mode = IPMPSTAT_NONE };
+	struct ipmp_state st = { 0 };
+	struct ipmpstat_fmt *fmt;
+	enum ipmpstat_out out;
+	int ret;
+
+	ret = parse_args(argc, argv, &a);
+	if (ret < 0)
+		return print_help(ipmpstat_help);
+	if (ret)
+		return ret;
+	out = a.json ? IPMPSTAT_JSON :
+	      a.parsable ? IPMPSTAT_PARSABLE : IPMPSTAT_HUMAN;
+	if (ipmpstat_fmt_new(a.mode, out, a.fields, &fmt))
+		return usage_fail(ipmpstat_usage, NULL);
+	ret = fetch(&st);
+	if (!ret)
+		ipmpstat_print(stdout, fmt, &st);
+	ipmp_state_free(&st);
+	ipmpstat_fmt_free(fmt);
+	return ret;
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ipmpadm add, remove, and set IF standby: the members of a group. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/netlink.h>
+
+#include "ipmpadm.h"
+
+static const char add_usage[] = "ipmpadm add IPMPIF IF... [standby]";
+static const char remove_usage[] = "ipmpadm remove IPMPIF IF";
+
+static const char add_help[] =
+	"usage: ipmpadm add IPMPIF IF... [standby]\n"
+	"\n"
+	"Make each IF a member of the IPMP group whose interface is IPMPIF,\n"
+	"in order, stopping at the first one the kernel refuses.  A member must\n"
+	"be an Ethernet interface of this network namespace, in no other group\n"
+	"or master device, without global IPv4/IPv6 addresses; joining brings\n"
+	"it up.\n"
+	"\n"
+	"  standby   add the interfaces as standby members: kept inactive\n"
+	"            until an active member fails or is taken offline\n";
+
+static const char remove_help[] =
+	"usage: ipmpadm remove IPMPIF IF\n"
+	"\n"
+	"Remove the member IF from the IPMP group whose interface is IPMPIF.\n";
+
+static int add_one(struct ipmp_nl *nl, const char *group, uint32_t gidx,
+		   const char *ifname, uint32_t ifindex, bool standby)
+{
+	struct ipmp_msg m;
+	int err;
+
+	ipmp_msg_begin(&m, nl, IPMP_CMD_MEMBER_ADD, false, IPMP_A_MEMBER);
+	ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
+	ipmp_msg_u32(&m, IPMP_A_MEMBER_GROUP_IFINDEX, gidx);
+	if (standby)
+		ipmp_msg_u8(&m, IPMP_A_MEMBER_STANDBY, 1);
+	err = ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+	if (err)
+		return fail("add %s to %s: %s", ifname, group,
+			    ipmp_nl_error(nl, err));
+	return 0;
+}
+
+/* Names are all resolved first, so that a typo adds nothing. */
+static int add_all(struct ipmp_nl *nl, char **ifs, int nifs, bool standby)
+{
+	uint32_t *idx, gidx;
+	int ret = EXIT_FAILURE;
+
+	idx = calloc((size_t)nifs + 1, sizeof(*idx));
+	if (!idx)
+		return fail("%s", strerror(ENOMEM));
+	for (int i = 0; i <= nifs; i++)
+		if (resolve_ifindex(ifs[i], &idx[i]))
+			goto out;
+	gidx = idx[0];
+	for (int i = 1; i <= nifs; i++)
+		if (add_one(nl, ifs[0], gidx, ifs[i], idx[i], standby))
+			goto out;
+	ret = 0;
+out:
+	free(idx);
+	return ret;
+}
+
+int cmd_add(int argc, char **argv)
+{
+	struct ipmp_nl *nl;
+	bool standby;
+	int nifs, ret;
+
+	if (help_requested(argc, argv))
+		return print_help(add_help);
+	if (reject_options(argc, argv, add_usage))
+		return EXIT_USAGE;
+	standby = argc > 1 && !strcmp(argv[argc - 1], "standby");
+	nifs = argc - 2 - standby;
+	if (argc < 2)
+		return usage_fail(add_usage, "missing IPMPIF");
+	if (nifs < 1)
+		return usage_fail(add_usage, "missing IF");
+	if (ipmp_nl_open(&nl))
+		return EXIT_FAILURE;
+	ret = add_all(nl, argv + 1, nifs, standby);
+	ipmp_nl_close(nl);
+	return ret;
+}
+
+/* Local failures say so; any refusal by the kernel means "not a member". */
+static bool kernel_refused(int err)
+{
+	return err != -ENOMEM && err != -EIO && err != -EBADMSG;
+}
+
+static int check_member(struct ipmp_nl *nl, const char *group, uint32_t gidx,
+			const char *ifname, uint32_t ifindex)
+{
+	struct ipmp_member m;
+	char other[IF_NAMESIZE];
+	int err;
+
+	err = ipmp_get_member(nl, ifindex, &m);
+	if (err && !kernel_refused(err))
+		return fail("remove %s from %s: %s", ifname, group,
+			    ipmp_nl_error(nl, err));
+	if (err)
+		return fail("remove %s from %s: %s is not a member of %s",
+			    ifname, group, ifname, group);
+	if (m.group_ifindex != gidx) {
+		if (!if_indextoname(m.group_ifindex, other))
+			snprintf(other, sizeof(other), "another group");
+		return fail("remove %s from %s: %s is not a member of %s but of %s",
+			    ifname, group, ifname, group, other);
+	}
+	return 0;
+}
+
+static int remove_one(struct ipmp_nl *nl, const char *group,
+		      const char *ifname)
+{
+	uint32_t gidx, ifindex;
+	struct ipmp_msg m;
+	int err;
+
+	if (resolve_ifindex(group, &gidx) || resolve_ifindex(ifname, &ifindex))
+		return EXIT_FAILURE;
+	if (check_member(nl, group, gidx, ifname, ifindex))
+		return EXIT_FAILURE;
+	ipmp_msg_begin(&m, nl, IPMP_CMD_MEMBER_DEL, false, IPMP_A_MEMBER);
+	ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
+	err = ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+	if (err)
+		return fail("remove %s from %s: %s", ifname, group,
+			    ipmp_nl_error(nl, err));
+	return 0;
+}
+
+int cmd_remove(int argc, char **argv)
+{
+	struct ipmp_nl *nl;
+	int ret;
+
+	if (help_requested(argc, argv))
+		return print_help(remove_help);
+	if (reject_options(argc, argv, remove_usage))
+		return EXIT_USAGE;
+	if (argc < 3)
+		return usage_fail(remove_usage, argc < 2 ? "missing IPMPIF" :
+				  "missing IF");
+	if (argc > 3)
+		return usage_fail(remove_usage, "unexpected '%s'", argv[3]);
+	if (ipmp_nl_open(&nl))
+		return EXIT_FAILURE;
+	ret = remove_one(nl, argv[1], argv[2]);
+	ipmp_nl_close(nl);
+	return ret;
+}
+
+/* "set IF standby on|off", its syntax already checked by cmd_set(). */
+int member_set(struct ipmp_nl *nl, const char *ifname, uint32_t ifindex,
+	       int argc, char **argv)
+{
+	struct ipmp_msg m;
+	bool standby;
+	int err;
+
+	if (argc != 2 || strcmp(argv[0], "standby") ||
+	    parse_bool("standby", argv[1], "on", "off", &standby))
+		return EXIT_USAGE;
+	ipmp_msg_begin(&m, nl, IPMP_CMD_MEMBER_SET, false, IPMP_A_MEMBER);
+	ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
+	ipmp_msg_u8(&m, IPMP_A_MEMBER_STANDBY, standby);
+	err = ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+	if (err)
+		return fail("set %s: %s", ifname, ipmp_nl_error(nl, err));
+	return 0;
+}

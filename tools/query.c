@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * GROUP_GET and MEMBER_GET, as single requests and as dumps, parsed into
+ * struct ipmp_group and struct ipmp_member.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/netlink.h>
+#include <netlink/attr.h>
+
+#include "ipmpadm.h"
+
+static const struct nla_policy group_policy[IPMP_A_GROUP_MAX + 1] = {
+	[IPMP_A_GROUP_IFINDEX] = { .type = NLA_U32 },
+	[IPMP_A_GROUP_IFNAME] = { .type = NLA_STRING },
+	[IPMP_A_GROUP_NAME] = { .type = NLA_STRING },
+	[IPMP_A_GROUP_STATE] = { .type = NLA_U8 },
+	[IPMP_A_GROUP_FDT] = { .type = NLA_U32 },
+	[IPMP_A_GROUP_FAILBACK] = { .type = NLA_U8 },
+	[IPMP_A_GROUP_NMEMBERS] = { .type = NLA_U32 },
+	[IPMP_A_GROUP_NACTIVE] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy member_policy[IPMP_A_MEMBER_MAX + 1] = {
+	[IPMP_A_MEMBER_IFINDEX] = { .type = NLA_U32 },
+	[IPMP_A_MEMBER_IFNAME] = { .type = NLA_STRING },
+	[IPMP_A_MEMBER_GROUP_IFINDEX] = { .type = NLA_U32 },
+	[IPMP_A_MEMBER_STATE] = { .type = NLA_U8 },
+	[IPMP_A_MEMBER_FLAGS] = { .type = NLA_U32 },
+	[IPMP_A_MEMBER_ACTIVE] = { .type = NLA_U8 },
+	[IPMP_A_MEMBER_STANDBY] = { .type = NLA_U8 },
+	[IPMP_A_MEMBER_LINK] = { .type = NLA_U8 },
+	[IPMP_A_MEMBER_PROBE] = { .type = NLA_U8 },
+};
+
+static uint32_t get_u32(struct nlattr *a, uint32_t def)
+{
+	return a ? nla_get_u32(a) : def;
+}
+
+static uint8_t get_u8(struct nlattr *a, uint8_t def)
+{
+	return a ? nla_get_u8(a) : def;
+}
+
+/* A name the kernel did not send is looked up, as a last resort. */
+static void get_ifname(struct nlattr *a, uint32_t ifindex, char *buf)
+{
+	if (a)
+		nla_strlcpy(buf, a, IF_NAMESIZE);
+	else if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "?%u", ifindex);
+}
+
+static int parse_group(struct nlattr **top, struct ipmp_group *g)
+{
+	struct nlattr *tb[IPMP_A_GROUP_MAX + 1];
+
+	if (!top[IPMP_A_GROUP] ||
+	    nla_parse_nested(tb, IPMP_A_GROUP_MAX, top[IPMP_A_GROUP],
+			     group_policy) < 0 ||
+	    !tb[IPMP_A_GROUP_IFINDEX])
+		return -EBADMSG;
+	memset(g, 0, sizeof(*g));
+	g->ifindex = nla_get_u32(tb[IPMP_A_GROUP_IFINDEX]);
+	get_ifname(tb[IPMP_A_GROUP_IFNAME], g->ifindex, g->ifname);
+	if (tb[IPMP_A_GROUP_NAME])
+		nla_strlcpy(g->name, tb[IPMP_A_GROUP_NAME], sizeof(g->name));
+	else
+		snprintf(g->name, sizeof(g->name), "%s", g->ifname);
+	g->state = get_u8(tb[IPMP_A_GROUP_STATE], IPMP_GROUP_FAILED);
+	g->fdt = get_u32(tb[IPMP_A_GROUP_FDT], 0);
+	g->failback = get_u8(tb[IPMP_A_GROUP_FAILBACK], 1);
+	g->nmembers = get_u32(tb[IPMP_A_GROUP_NMEMBERS], 0);
+	g->nactive = get_u32(tb[IPMP_A_GROUP_NACTIVE], 0);
+	return 0;
+}
+
+static int parse_member(struct nlattr **top, struct ipmp_member *m)
+{
+	struct nlattr *tb[IPMP_A_MEMBER_MAX + 1];
+
+	if (!top[IPMP_A_MEMBER] ||
+	    nla_parse_nested(tb, IPMP_A_MEMBER_MAX, top[IPMP_A_MEMBER],
+			     member_policy) < 0 ||
+	    !tb[IPMP_A_MEMBER_IFINDEX])
+		return -EBADMSG;
+	memset(m, 0, sizeof(*m));
+	m->ifindex = nla_get_u32(tb[IPMP_A_MEMBER_IFINDEX]);
+	get_ifname(tb[IPMP_A_MEMBER_IFNAME], m->ifindex, m->ifname);
+	m->group_ifindex = get_u32(tb[IPMP_A_MEMBER_GROUP_IFINDEX], 0);
+	m->state = get_u8(tb[IPMP_A_MEMBER_STATE], IPMP_MEMBER_UNKNOWN);
+	m->flags = get_u32(tb[IPMP_A_MEMBER_FLAGS], 0);
+	m->active = get_u8(tb[IPMP_A_MEMBER_ACTIVE], 0);
+	m->standby = get_u8(tb[IPMP_A_MEMBER_STANDBY], 0);
+	m->link = get_u8(tb[IPMP_A_MEMBER_LINK], IPMP_LINK_UNKNOWN);
+	m->probe = get_u8(tb[IPMP_A_MEMBER_PROBE], IPMP_PROBE_DISABLED);
+	return 0;
+}
+
+static int one_group(struct nlattr **tb, void *arg)
+{
+	return parse_group(tb, arg);
+}
+
+static int one_member(struct nlattr **tb, void *arg)
+{
+	return parse_member(tb, arg);
+}
+
+int ipmp_get_group(struct ipmp_nl *nl, uint32_t ifindex, struct ipmp_group *g)
+{
+	struct ipmp_msg m;
+
+	ipmp_msg_begin(&m, nl, IPMP_CMD_GROUP_GET, false, IPMP_A_GROUP);
+	ipmp_msg_u32(&m, IPMP_A_GROUP_IFINDEX, ifindex);
+	return ipmp_nl_request(nl, ipmp_msg_end(&m), one_group, g);
+}
+
+int ipmp_get_member(struct ipmp_nl *nl, uint32_t ifindex,
+		    struct ipmp_member *mb)
+{
+	struct ipmp_msg m;
+
+	ipmp_msg_begin(&m, nl, IPMP_CMD_MEMBER_GET, false, IPMP_A_MEMBER);
+	ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
+	return ipmp_nl_request(nl, ipmp_msg_end(&m), one_member, mb);
+}
+
+static int dumped_group(struct nlattr **tb, void *arg)
+{
+	struct ipmp_group g;
+	int err = parse_group(tb, &g);
+
+	return err ? err : ipmp_state_add_group(arg, &g);
+}
+
+int ipmp_dump_groups(struct ipmp_nl *nl, struct ipmp_state *st)
+{
+	struct nl_msg *msg = ipmp_nl_msg(nl, IPMP_CMD_GROUP_GET, true);
+
+	return ipmp_nl_request(nl, msg, dumped_group, st);
+}
+
+struct member_dump {
+	struct ipmp_state *st;
+	uint32_t group_ifindex;
+};
+
+static int dumped_member(struct nlattr **tb, void *arg)
+{
+	struct member_dump *d = arg;
+	struct ipmp_member m;
+	int err = parse_member(tb, &m);
+
+	if (err)
+		return err;
+	/* The kernel filters; this only guards against one that did not. */
+	if (d->group_ifindex && m.group_ifindex != d->group_ifindex)
+		return 0;
+	return ipmp_state_add_member(d->st, &m);
+}
+
+/* Members of one group, or of all groups when @group_ifindex is 0. */
+int ipmp_dump_members(struct ipmp_nl *nl, uint32_t group_ifindex,
+		      struct ipmp_state *st)
+{
+	struct member_dump d = { .st = st, .group_ifindex = group_ifindex };
+	struct nl_msg *msg;
+	struct ipmp_msg m;
+
+	if (group_ifindex) {
+		ipmp_msg_begin(&m, nl, IPMP_CMD_MEMBER_GET, true,
+			       IPMP_A_MEMBER);
+		ipmp_msg_u32(&m, IPMP_A_MEMBER_GROUP_IFINDEX, group_ifindex);
+		msg = ipmp_msg_end(&m);
+	} else {
+		msg = ipmp_nl_msg(nl, IPMP_CMD_MEMBER_GET, true);
+	}
+	return ipmp_nl_request(nl, msg, dumped_member, &d);
+}
+
+/* Arrays grow by doubling from 4: a power of two (or 0) means full. */
+static bool full(size_t n)
+{
+	return n == 0 || (n >= 4 && !(n & (n - 1)));
+}
+
+static size_t next_cap(size_t n)
+{
+	return n ? 2 * n : 4;
+}
+
+int ipmp_state_add_group(struct ipmp_state *st, const struct ipmp_group *g)
+{
+	struct ipmp_group *p;
+
+	if (full(st->ngroups)) {
+		p = realloc(st->groups, next_cap(st->ngroups) * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		st->groups = p;
+	}
+	st->groups[st->ngroups++] = *g;
+	return 0;
+}
+
+int ipmp_state_add_member(struct ipmp_state *st, const struct ipmp_member *m)
+{
+	struct ipmp_member *p;
+
+	if (full(st->nmembers)) {
+		p = realloc(st->members, next_cap(st->nmembers) * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		st->members = p;
+	}
+	st->members[st->nmembers++] = *m;
+	return 0;
+}
+
+void ipmp_state_free(struct ipmp_state *st)
+{
+	free(st->groups);
+	free(st->members);
+	memset(st, 0, sizeof(*st));
+}
+
+const struct ipmp_group *ipmp_state_group(const struct ipmp_state *st,
+					  uint32_t ifindex)
+{
+	for (size_t i = 0; i < st->ngroups; i++)
+		if (st->groups[i].ifindex == ifindex)
+			return &st->groups[i];
+	return NULL;
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ipmpadm show: groups and their members, as text or JSON. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipmpadm.h"
+
+static const char show_usage[] = "ipmpadm show [IPMPIF] [-j]";
+
+static const char show_help[] =
+	"usage: ipmpadm show [IPMPIF] [-j]\n"
+	"\n"
+	"Show every IPMP group (or only IPMPIF) and its member interfaces:\n"
+	"\n"
+	"  ipmp0: group ipmp0 state ok fdt 10000ms failback yes\n"
+	"    eth0: state ok link up probe disabled active yes flags --bm---\n"
+	"    eth1: state ok link up probe disabled active no flags is----- standby\n"
+	"\n"
+	"FLAGS are those of 'ipmpstat -i': i inactive, s standby, b IPv4\n"
+	"broadcast nominee, m IPv4 multicast nominee, M IPv6 multicast nominee,\n"
+	"d down, h duplicate hardware address.\n"
+	"\n"
+	"  -j  print a JSON array of group objects, each with a \"members\" array\n"
+	"\n"
+	"'ipmpadm' with no command is 'ipmpadm show'.  Needs no privilege.\n";
+
+static void show_member_text(FILE *f, const struct ipmp_member *m)
+{
+	char st[ENUM_LEN], ln[ENUM_LEN], pr[ENUM_LEN], fl[FLAGS_LEN];
+
+	fprintf(f, "  %s: state %s link %s probe %s active %s flags %s%s\n",
+		m->ifname, member_state_str(m->state, st, sizeof(st)),
+		link_state_str(m->link, ln, sizeof(ln)),
+		probe_state_str(m->probe, pr, sizeof(pr)),
+		m->active ? "yes" : "no", member_flags_str(m, fl, sizeof(fl)),
+		m->standby ? " standby" : "");
+}
+
+static void show_group_text(FILE *f, const struct ipmp_state *st,
+			    const struct ipmp_group *g)
+{
+	char state[ENUM_LEN];
+
+	fprintf(f, "%s: group %s state %s fdt %ums failback %s\n", g->ifname,
+		g->name, group_state_str(g->state, state, sizeof(state)),
+		g->fdt, g->failback ? "yes" : "no");
+	for (size_t i = 0; i < st->nmembers; i++)
+		if (st->members[i].group_ifindex == g->ifindex)
+			show_member_text(f, &st->members[i]);
+}
+
+/* Like "wg show": one block per group, a blank line between blocks. */
+void show_text(FILE *f, const struct ipmp_state *st)
+{
+	for (size_t i = 0; i < st->ngroups; i++) {
+		if (i)
+			fputc('\n', f);
+		show_group_text(f, st, &st->groups[i]);
+	}
+}
+
+static void show_member_json(struct json *j, const struct ipmp_member *m)
+{
+	char st[ENUM_LEN], ln[ENUM_LEN], pr[ENUM_LEN], fl[FLAGS_LEN];
+
+	json_begin_object(j, NULL);
+	json_string(j, "ifname", m->ifname);
+	json_uint(j, "ifindex", m->ifindex);
+	json_string(j, "state", member_state_str(m->state, st, sizeof(st)));
+	json_string(j, "link", link_state_str(m->link, ln, sizeof(ln)));
+	json_string(j, "probe", probe_state_str(m->probe, pr, sizeof(pr)));
+	json_bool(j, "active", m->active);
+	json_bool(j, "standby", m->standby);
+	json_string(j, "flags", member_flags_str(m, fl, sizeof(fl)));
+	json_end_object(j);
+}
+
+static void show_group_json(struct json *j, const struct ipmp_state *st,
+			    const struct ipmp_group *g)
+{
+	char state[ENUM_LEN];
+
+	json_begin_object(j, NULL);
+	json_string(j, "ifname", g->ifname);
+	json_uint(j, "ifindex", g->ifindex);
+	json_string(j, "group", g->name);
+	json_string(j, "state", group_state_str(g->state, state, sizeof(state)));
+	json_uint(j, "fdt", g->fdt);
+	json_bool(j, "failback", g->failback);
+	json_uint(j, "nmembers", g->nmembers);
+	json_uint(j, "nactive", g->nactive);
+	json_begin_array(j, "members");
+	for (size_t i = 0; i < st->nmembers; i++)
+		if (st->members[i].group_ifindex == g->ifindex)
+			show_member_json(j, &st->members[i]);
+	json_end_array(j);
+	json_end_object(j);
+}
+
+void show_json(FILE *f, const struct ipmp_state *st)
+{
+	struct json j;
+
+	json_init(&j, f);
+	json_begin_array(&j, NULL);
+	for (size_t i = 0; i < st->ngroups; i++)
+		show_group_json(&j, st, &st->groups[i]);
+	json_end_array(&j);
+}
+
+static int fetch_one(struct ipmp_nl *nl, const char *ifname,
+		     struct ipmp_state *st)
+{
+	struct ipmp_group g;
+	uint32_t ifindex;
+	int err;
+
+	if (resolve_ifindex(ifname, &ifindex))
+		return EXIT_FAILURE;
+	err = ipmp_get_group(nl, ifindex, &g);
+	if (!err)
+		err = ipmp_state_add_group(st, &g);
+	if (!err)
+		err = ipmp_dump_members(nl, ifindex, st);
+	if (err)
+		return fail("show %s: %s", ifname, ipmp_nl_error(nl, err));
+	return 0;
+}
+
+static int fetch_all(struct ipmp_nl *nl, struct ipmp_state *st)
+{
+	int err = ipmp_dump_groups(nl, st);
+
+	if (!err)
+		err = ipmp_dump_members(nl, 0, st);
+	if (err)
+		return fail("show: %s", ipmp_nl_error(nl, err));
+	return 0;
+}
+
+static int parse_show(int argc, char **argv, const char **ifname, bool *json)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-j"))
+			*json = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return usage_fail(show_usage, "unknown option '%s'",
+					  argv[i]);
+		else if (*ifname)
+			return usage_fail(show_usage, "unexpected '%s'",
+					  argv[i]);
+		else
+			*ifname = argv[i];
+	}
+	return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	struct ipmp_state st = { 0 };
+	struct ipmp_nl *nl;
+	const char *ifname = NULL;
+	bool json = false;
+	int ret;
+
+	if (help_requested(argc, argv))
+		return print_help(show_help);
+	ret = parse_show(argc, argv, &ifname, &json);
+	if (ret)
+		return ret;
+	if (ipmp_nl_open(&nl))
+		return EXIT_FAILURE;
+	ret = ifname ? fetch_one(nl, ifname, &st) : fetch_all(nl, &st);
+	if (!ret) {
+		if (json)
+			show_json(stdout, &st);
+		else
+			show_text(stdout, &st);
+	}
+	ipmp_state_free(&st);
+	ipmp_nl_close(nl);
+	return ret;
+}

@@ -1,0 +1,152 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# What can be tested without the kernel module: the command line (usage
+# errors exit 2, --help exits 0), the output formats on fabricated state
+# (tests/fmt.expected, JSON validity), the netlink layer against nlctrl,
+# and, when the module is absent, the "not loaded" error (exit 1).
+# TAP output; exit status 1 when a check fails.
+
+cd "$(dirname "$0")/.." || exit 1
+n=0
+failed=0
+out=$(mktemp)
+trap 'rm -f "$out" "$out.err"' EXIT
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=1
+	fi
+}
+
+# expect STATUS STDERR-PATTERN COMMAND...: the exit status, and a line
+# of stderr matching the pattern (a fixed string; empty: anything).
+expect() {
+	status=$1 pattern=$2
+	shift 2
+	"$@" >"$out" 2>"$out.err"
+	rc=$?
+	r=0
+	[ "$rc" = "$status" ] || r=1
+	if [ -n "$pattern" ] && ! grep -qF -- "$pattern" "$out.err"; then
+		r=1
+	fi
+	ok $r "$* -> $status${pattern:+ '$pattern'}"
+	[ $r = 0 ] || { echo "# got $rc:"; sed 's/^/#   /' "$out.err"; }
+}
+
+# Usage errors: exit 2 with a usage line, before anything is asked.
+expect 2 "unknown command 'frobnicate'" ./ipmpadm frobnicate
+expect 2 "unknown option '-x'" ./ipmpadm -x
+expect 2 "usage: ipmpadm create" ./ipmpadm create
+expect 2 "unknown option '-x'" ./ipmpadm create -x
+expect 2 "fdt 'abc' is not an integer" ./ipmpadm create ipmp0 fdt abc
+expect 2 "fdt '10s' is not an integer" ./ipmpadm create ipmp0 fdt 10s
+expect 2 "fdt '-1' is not an integer" ./ipmpadm create ipmp0 fdt -1
+expect 2 "fdt '99999999999' is out of range" ./ipmpadm create ipmp0 fdt 99999999999
+expect 2 "failback 'maybe' is not valid: use yes or no" ./ipmpadm create ipmp0 failback maybe
+expect 2 "'group' needs a value" ./ipmpadm create ipmp0 group
+expect 2 "'fdt' given twice" ./ipmpadm create ipmp0 fdt 100 fdt 200
+expect 2 "unknown setting 'mtu'" ./ipmpadm create ipmp0 mtu 1500
+expect 2 "missing IPMPIF" ./ipmpadm delete
+expect 2 "unexpected 'eth0'" ./ipmpadm delete ipmp0 eth0
+expect 2 "missing IF" ./ipmpadm add ipmp0
+expect 2 "missing IF" ./ipmpadm add ipmp0 standby
+expect 2 "missing IF" ./ipmpadm remove ipmp0
+expect 2 "unexpected 'eth1'" ./ipmpadm remove ipmp0 eth0 eth1
+expect 2 "nothing to set" ./ipmpadm set ipmp0
+expect 2 "standby 'yes' is not valid: use on or off" ./ipmpadm set eth0 standby yes
+expect 2 "'standby' needs a value" ./ipmpadm set eth0 standby
+expect 2 "standby cannot be combined" ./ipmpadm set eth0 standby on fdt 100
+expect 2 "standby cannot be combined" ./ipmpadm set ipmp0 fdt 100 standby on
+expect 2 "unexpected 'ipmp1'" ./ipmpadm show ipmp0 ipmp1
+expect 2 "unknown option '-x'" ./ipmpadm show -x
+expect 2 "missing IF" ./ipmpadm offline
+expect 2 "usage: ipmpstat" ./ipmpstat
+expect 2 "only one output format may be specified" ./ipmpstat -g -i
+expect 2 "unknown option '-x'" ./ipmpstat -x
+expect 2 "unknown option '--bogus'" ./ipmpstat --bogus -g
+expect 2 "option '-o' needs a value" ./ipmpstat -g -o
+expect 2 "unexpected 'extra'" ./ipmpstat -g extra
+expect 2 "output fields must be specified in parsable mode" ./ipmpstat -P -g
+expect 2 "output field 'all' invalid in parsable mode" ./ipmpstat -P -o all -g
+expect 2 "unknown output field: 'bogus'" ./ipmpstat -P -o group,bogus -g
+expect 2 "unknown output field: 'bogus'" ./ipmpstat -j -o bogus -g
+expect 2 "no valid output fields" ./ipmpstat -o bogus -g
+expect 2 "-P and -j cannot be used together" ./ipmpstat -P -j -o group -g
+expect 2 "-a is not supported yet: it arrives with data-address support" ./ipmpstat -a
+expect 2 "-t is not supported yet: it arrives with probe support" ./ipmpstat -t
+expect 2 "-p is not supported yet: it arrives with probe support" ./ipmpstat -p
+expect 2 "usage: if_mpadm -d IF | -r IF" ./if_mpadm
+expect 2 "usage: if_mpadm" ./if_mpadm -x eth0
+expect 2 "usage: if_mpadm" ./if_mpadm -d
+
+# --help and -h: usage on stdout, exit 0.
+for cmd in "" show create delete add remove set offline online; do
+	for h in --help -h; do
+		./ipmpadm $cmd $h >"$out" 2>&1
+		rc=$?
+		grep -q "^usage: ipmpadm" "$out"
+		ok $((rc + $?)) "ipmpadm $cmd $h"
+	done
+done
+for tool in ipmpstat if_mpadm; do
+	for h in --help -h; do
+		./$tool $h >"$out" 2>&1
+		rc=$?
+		grep -q "^usage: $tool" "$out"
+		ok $((rc + $?)) "$tool $h"
+	done
+done
+./ipmpadm help >"$out" 2>&1
+ok $? "ipmpadm help"
+
+# Output formats on fabricated state.
+{
+	for args in show show-json "ipmpstat g human" "ipmpstat i human" \
+		"ipmpstat g human all" "ipmpstat i human state,INTERFACE" \
+		"ipmpstat g human interfaces,bogus,group" \
+		"ipmpstat g parsable group,groupname,fdt,interfaces" \
+		"ipmpstat g parsable groupname" \
+		"ipmpstat i parsable interface,active,group,flags,link,probe,state" \
+		"ipmpstat g json" "ipmpstat i json" "ipmpstat i json flags" \
+		escape; do
+		echo "== $args"
+		# shellcheck disable=SC2086
+		tests/fmt_test $args 2>&1
+	done
+} >"$out"
+diff -u tests/fmt.expected "$out"
+ok $? "output formats match tests/fmt.expected"
+
+for args in show-json "ipmpstat g json" "ipmpstat i json" \
+	"ipmpstat i json flags" escape; do
+	# shellcheck disable=SC2086
+	tests/fmt_test $args | python3 -m json.tool >/dev/null
+	ok $? "valid JSON: $args"
+done
+
+tests/nl_test >"$out"
+rc=$?
+sed 's/^/# nl_test: /' "$out"
+ok $rc "netlink layer against nlctrl"
+
+# Without the module: "not loaded", exit 1.
+if [ ! -d /sys/module/ipmp ]; then
+	msg="ipmp module not loaded (generic netlink family ipmp not found)"
+	expect 1 "ipmpadm: $msg" ./ipmpadm
+	expect 1 "ipmpadm: $msg" ./ipmpadm show -j
+	expect 1 "ipmpadm: $msg" ./ipmpadm create ipmp0 fdt 100
+	expect 1 "ipmpadm: $msg" ./ipmpadm add ipmp0 lo standby
+	expect 1 "ipmpadm: $msg" ./ipmpadm set lo standby on
+	expect 1 "ipmpstat: $msg" ./ipmpstat -g
+	expect 1 "ipmpstat: $msg" ./ipmpstat -P -o interface -i
+	expect 1 "if_mpadm: $msg" ./if_mpadm -d lo
+fi
+
+echo "1..$n"
+exit $failed

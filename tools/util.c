@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Messages, argument parsing and the names of states and flags. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipmpadm.h"
+
+const char *progname = "ipmpadm";
+
+void set_progname(const char *argv0)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+
+	if (argv0 && *argv0)
+		progname = slash ? slash + 1 : argv0;
+}
+
+static void vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", progname, prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/* "progname: message" on stderr; returns exit status 1. */
+int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("", fmt, ap);
+	va_end(ap);
+	return EXIT_FAILURE;
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+/* The message, then the usage line; returns exit status 2. */
+int usage_fail(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vmessage("", fmt, ap);
+		va_end(ap);
+	}
+	fprintf(stderr, "usage: %s\n", usage);
+	return EXIT_USAGE;
+}
+
+/* "-h" first, or "--help" anywhere. */
+int help_requested(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "-h"))
+		return 1;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help"))
+			return 1;
+	return 0;
+}
+
+int print_help(const char *text)
+{
+	fputs(text, stdout);
+	return 0;
+}
+
+/*
+ * Commands that take no options start with an interface name; one that
+ * looks like an option is a mistake, not a name to hand to the kernel.
+ */
+int reject_options(int argc, char **argv, const char *usage)
+{
+	if (argc > 1 && argv[1][0] == '-' && argv[1][1])
+		return usage_fail(usage, "unknown option '%s'", argv[1]);
+	return 0;
+}
+
+int resolve_ifindex(const char *ifname, uint32_t *ifindex)
+{
+	unsigned int idx = 0;
+
+	if (*ifname && strlen(ifname) < IF_NAMESIZE)
+		idx = if_nametoindex(ifname);
+	if (!idx)
+		return fail("%s: no such interface", ifname);
+	*ifindex = idx;
+	return 0;
+}
+
+/* Strict: decimal digits only, within u32; says which token was bad. */
+int parse_u32(const char *what, const char *s, uint32_t *val)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		goto bad;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		goto bad;
+	if (errno == ERANGE || v > UINT32_MAX)
+		return fail("%s '%s' is out of range", what, s);
+	*val = (uint32_t)v;
+	return 0;
+bad:
+	return fail("%s '%s' is not an integer", what, s);
+}
+
+int parse_bool(const char *what, const char *s, const char *yes,
+	       const char *no, bool *val)
+{
+	if (!strcmp(s, yes))
+		*val = true;
+	else if (!strcmp(s, no))
+		*val = false;
+	else
+		return fail("%s '%s' is not valid: use %s or %s", what, s, yes,
+			    no);
+	return 0;
+}
+
+static const char *enum_str(const char *const *names, size_t n, uint8_t v,
+			    char *buf, size_t len)
+{
+	if (v < n && names[v])
+		return names[v];
+	snprintf(buf, len, "<%u>", v);
+	return buf;
+}
+
+#define ENUM_STR(names, v, buf, len) \
+	enum_str(names, sizeof(names) / sizeof(names[0]), v, buf, len)
+
+const char *group_state_str(uint8_t state, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[IPMP_GROUP_OK] = "ok",
+		[IPMP_GROUP_DEGRADED] = "degraded",
+		[IPMP_GROUP_FAILED] = "failed",
+	};
+
+	return ENUM_STR(names, state, buf, len);
+}
+
+const char *member_state_str(uint8_t state, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[IPMP_MEMBER_OK] = "ok",
+		[IPMP_MEMBER_FAILED] = "failed",
+		[IPMP_MEMBER_OFFLINE] = "offline",
+		[IPMP_MEMBER_UNKNOWN] = "unknown",
+	};
+
+	return ENUM_STR(names, state, buf, len);
+}
+
+const char *link_state_str(uint8_t state, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[IPMP_LINK_UP] = "up",
+		[IPMP_LINK_DOWN] = "down",
+		[IPMP_LINK_UNKNOWN] = "unknown",
+	};
+
+	return ENUM_STR(names, state, buf, len);
+}
+
+const char *probe_state_str(uint8_t state, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[IPMP_PROBE_OK] = "ok",
+		[IPMP_PROBE_FAILED] = "failed",
+		[IPMP_PROBE_UNKNOWN] = "unknown",
+		[IPMP_PROBE_DISABLED] = "disabled",
+	};
+
+	return ENUM_STR(names, state, buf, len);
+}
+
+/* The seven FLAGS letters of "ipmpstat -i", '-' where a flag is clear. */
+const char *member_flags_str(const struct ipmp_member *m, char *buf,
+			     size_t len)
+{
+	static const struct {
+		uint32_t bit;
+		char letter;
+	} flags[] = {
+		{ IPMP_MEMBER_F_INACTIVE, 'i' },
+		{ IPMP_MEMBER_F_STANDBY, 's' },
+		{ IPMP_MEMBER_F_BCAST4, 'b' },
+		{ IPMP_MEMBER_F_MCAST4, 'm' },
+		{ IPMP_MEMBER_F_MCAST6, 'M' },
+		{ IPMP_MEMBER_F_DOWN, 'd' },
+		{ IPMP_MEMBER_F_DUPHW, 'h' },
+	};
+	uint32_t set = m->flags | (m->standby ? IPMP_MEMBER_F_STANDBY : 0);
+	size_t i;
+
+	for (i = 0; i < sizeof(flags) / sizeof(flags[0]) && i + 1 < len; i++)
+		buf[i] = (set & flags[i].bit) ? flags[i].letter : '-';
+	if (len)
+		buf[i] = '\0';
+	return buf;
+}
+
+/* Not active, yet usable: Solaris lists these in parentheses. */
+bool member_usable_inactive(const struct ipmp_member *m)
+{
+	return !m->active && (m->flags & IPMP_MEMBER_F_INACTIVE) &&
+	       m->state == IPMP_MEMBER_OK;
+}
+
+/* Solaris shows an FDT only when some member of the group probes. */
+bool group_probing(const struct ipmp_state *st, uint32_t group_ifindex)
+{
+	for (size_t i = 0; i < st->nmembers; i++)
+		if (st->members[i].group_ifindex == group_ifindex &&
+		    st->members[i].probe != IPMP_PROBE_DISABLED)
+			return true;
+	return false;
+}

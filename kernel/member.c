@@ -234,8 +234,8 @@ unsigned int ipmp_member_flags(const struct ipmp_member *m)
  * Choose which usable members carry traffic.  As many members are active as
  * there are non-standby members (at least one): non-standby members first,
  * standby members fill in for the ones that are not usable and step back when
- * they are no longer needed.  A repaired member comes back inactive when the
- * group does not fail back (see ipmp_member_link_change()).
+ * they are no longer needed.  Without failback, a repaired member comes back
+ * inactive (see ipmp_member_link_change()) and stays so until it is needed.
  */
 static void ipmp_group_select(struct ipmp_group *grp)
 {
@@ -246,6 +246,8 @@ static void ipmp_group_select(struct ipmp_group *grp)
 	list_for_each_entry(m, &grp->members, list) {
 		if (!m->standby)
 			target++;
+		if (grp->failback && !m->standby)
+			m->inactive = false;
 		if (ipmp_member_usable(m) && !m->inactive)
 			nactive++;
 	}

@@ -48,7 +48,7 @@ static void ipmp_uninit(struct net_device *dev)
 {
 	struct ipmp_group *grp = netdev_priv(dev);
 
-	ipmp_member_del_all(grp);
+	ipmp_group_release(grp);
 	ipmp_notify_group(grp, IPMP_CMD_GROUP_DEL);
 }
 

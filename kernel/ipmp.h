@@ -26,6 +26,7 @@ struct ipmp_member {
 	bool standby;
 	bool inactive;			/* held back from carrying traffic */
 	bool active;			/* usable and not inactive */
+	u32 announced;			/* ipmp_member_summary() last notified */
 	struct rcu_head rcu;
 };
 
@@ -44,6 +45,7 @@ struct ipmp_group {
 	struct ipmp_active __rcu *active;
 	struct ipmp_member *nominee;	/* broadcast/multicast nominee */
 	enum ipmp_group_state state;
+	unsigned int announced_nactive;
 	char name[IPMP_GROUP_NAME_MAX + 1];
 	u32 fdt_ms;
 	bool failback;
@@ -73,6 +75,7 @@ int ipmp_member_add(struct ipmp_group *grp, struct net_device *dev,
 		    bool standby, struct netlink_ext_ack *extack);
 void ipmp_member_del(struct ipmp_member *m);
 void ipmp_member_del_all(struct ipmp_group *grp);
+void ipmp_group_release(struct ipmp_group *grp);
 struct ipmp_member *ipmp_member_get(struct net_device *dev);
 void ipmp_member_set_standby(struct ipmp_member *m, bool standby);
 void ipmp_group_update(struct ipmp_group *grp);

@@ -50,11 +50,14 @@ static bool ipmp_has_global_addr(struct net_device *dev,
 	struct inet6_dev *idev = __in6_dev_get(dev);
 	struct inet6_ifaddr *ifa;
 	bool found = false;
+	const struct in_ifaddr *ifa4;
 
-	if (in_dev && rtnl_dereference(in_dev->ifa_list)) {
-		NL_SET_ERR_MSG(extack,
-			       "device has IPv4 addresses; move them to the group first");
-		return true;
+	in_dev_for_each_ifa_rtnl(ifa4, in_dev) {
+		if (ifa4->ifa_scope < RT_SCOPE_LINK) {
+			NL_SET_ERR_MSG(extack,
+				       "device has IPv4 addresses; move them to the group first");
+			return true;
+		}
 	}
 	if (!idev)
 		return false;
@@ -109,6 +112,15 @@ static int ipmp_member_check(struct ipmp_group *grp, struct net_device *dev,
 	return 0;
 }
 
+/* What a member notification shows, packed to see what changed. */
+#define IPMP_UNANNOUNCED U32_MAX
+
+static u32 ipmp_member_summary(const struct ipmp_member *m)
+{
+	return ipmp_member_flags(m) | m->active << 8 | m->link_up << 9 |
+	       m->state << 10;
+}
+
 static bool ipmp_link_is_up(const struct net_device *dev)
 {
 	return netif_running(dev) && netif_carrier_ok(dev);
@@ -123,6 +135,7 @@ int ipmp_member_add(struct ipmp_group *grp, struct net_device *dev,
 		    bool standby, struct netlink_ext_ack *extack)
 {
 	struct ipmp_member *m;
+	bool opened;
 	int err;
 
 	ASSERT_RTNL();
@@ -137,15 +150,17 @@ int ipmp_member_add(struct ipmp_group *grp, struct net_device *dev,
 	m->grp = grp;
 	m->standby = standby;
 	m->inactive = standby;
+	m->announced = IPMP_UNANNOUNCED;
 
-	if (!(dev->flags & IFF_UP)) {
+	opened = !(dev->flags & IFF_UP);
+	if (opened) {
 		err = dev_open(dev, extack);
 		if (err)
 			goto err_free;
 	}
 	err = netdev_rx_handler_register(dev, ipmp_handle_frame, m);
 	if (err)
-		goto err_free;
+		goto err_close;
 	err = netdev_master_upper_dev_link(dev, grp->dev, NULL, NULL, extack);
 	if (err)
 		goto err_unregister;
@@ -164,11 +179,15 @@ int ipmp_member_add(struct ipmp_group *grp, struct net_device *dev,
 		    dev->name, grp->name);
 	ipmp_group_sync_mtu(grp);
 	ipmp_group_update(grp);
+	m->announced = ipmp_member_summary(m);
 	ipmp_notify_member(m, IPMP_CMD_MEMBER_ADD);
 	return 0;
 
 err_unregister:
 	netdev_rx_handler_unregister(dev);
+err_close:
+	if (opened)
+		dev_close(dev);
 err_free:
 	kfree(m);
 	return err;
@@ -185,7 +204,6 @@ void ipmp_member_del(struct ipmp_member *m)
 	ipmp_notify_member(m, IPMP_CMD_MEMBER_DEL);
 	list_del(&m->list);
 	grp->nmembers--;
-	m->state = IPMP_MEMBER_OFFLINE;
 	ipmp_group_update(grp);
 
 	netdev_upper_dev_unlink(dev, grp->dev);
@@ -211,7 +229,6 @@ void ipmp_member_set_standby(struct ipmp_member *m, bool standby)
 	m->standby = standby;
 	m->inactive = standby;
 	ipmp_group_update(m->grp);
-	ipmp_notify_member(m, IPMP_CMD_MEMBER_SET);
 }
 
 unsigned int ipmp_member_flags(const struct ipmp_member *m)
@@ -319,8 +336,24 @@ static void ipmp_group_set_state(struct ipmp_group *grp,
 			netdev_info(grp->dev, "At least 1 IP interface (%s) in group %s is now usable\n",
 				    grp->nominee->dev->name, grp->name);
 	}
-	if (old != state)
+	if (old != state || grp->announced_nactive != grp->nactive) {
+		grp->announced_nactive = grp->nactive;
 		ipmp_notify_group(grp, IPMP_CMD_GROUP_SET);
+	}
+}
+
+static void ipmp_group_notify_members(struct ipmp_group *grp)
+{
+	struct ipmp_member *m;
+	u32 now;
+
+	list_for_each_entry(m, &grp->members, list) {
+		now = ipmp_member_summary(m);
+		if (m->announced != IPMP_UNANNOUNCED && now != m->announced) {
+			m->announced = now;
+			ipmp_notify_member(m, IPMP_CMD_MEMBER_SET);
+		}
+	}
 }
 
 /*
@@ -346,6 +379,19 @@ void ipmp_group_update(struct ipmp_group *grp)
 	if (old)
 		kfree_rcu(old, rcu);
 	ipmp_group_set_state(grp, ipmp_group_state(grp));
+	ipmp_group_notify_members(grp);
+}
+
+/* Tear down what a group holds, as its device unregisters. */
+void ipmp_group_release(struct ipmp_group *grp)
+{
+	struct ipmp_active *act;
+
+	ipmp_member_del_all(grp);
+	act = rtnl_dereference(grp->active);
+	RCU_INIT_POINTER(grp->active, NULL);
+	if (act)
+		kfree_rcu(act, rcu);
 }
 
 static void ipmp_member_link_change(struct ipmp_member *m)
@@ -372,7 +418,6 @@ static void ipmp_member_link_change(struct ipmp_member *m)
 			    m->dev->name, grp->name);
 	}
 	ipmp_group_update(grp);
-	ipmp_notify_member(m, IPMP_CMD_MEMBER_SET);
 }
 
 static int ipmp_netdev_event(struct notifier_block *nb, unsigned long event,

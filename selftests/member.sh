@@ -33,6 +33,7 @@ for i in 0 1 2; do
 done
 
 h "$IPMPADM" create ipmp0
+h ip link set ipmp0 up
 check "an empty group is failed" g_is GROUP,STATE ipmp0:failed
 check "an empty group has no carrier" carrier_is 0
 
@@ -60,9 +61,9 @@ check_err "loopback is refused" "loopback device cannot be a member" \
 	h "$IPMPADM" add ipmp0 lo
 check_err "loopback is refused by ip link too" "loopback device cannot be a member" \
 	h ip link set lo master ipmp0
-h ip tuntap add dev tun0 mode tun
+h ip link add t0 type ipip local 192.0.2.2 remote 192.0.2.1
 check_err "a non-Ethernet device is refused" "device is not an Ethernet device" \
-	h "$IPMPADM" add ipmp0 tun0
+	h "$IPMPADM" add ipmp0 t0
 check_err "the group itself is refused" "cannot add a group to itself" \
 	h "$IPMPADM" add ipmp0 ipmp0
 h "$IPMPADM" create ipmp1

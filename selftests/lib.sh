@@ -309,17 +309,22 @@ ipmpstat_is() {
 }
 
 cleanup() {
-	local rc=$? i l
+	local rc=$? i l frc
 	set +e
 	trap - EXIT
 	if ((!_ktap_finished)); then
 		if ((rc != 0)); then
 			_ktap_fail=$((_ktap_fail + 1))
-			_ktap_result "not ok" \
-				"${0##*/} ended early: '${_lib_err_cmd:-?}' failed at line ${_lib_err_line:-?} (exit $rc)"
+			if [[ -n $_lib_err_cmd ]]; then
+				_ktap_result "not ok" \
+					"${0##*/} ended early: '$_lib_err_cmd' failed at line $_lib_err_line (exit $rc)"
+			else
+				_ktap_result "not ok" "${0##*/} ended early with exit status $rc"
+			fi
 		fi
 		(ktap_finish)
-		((rc != 0)) || rc=$?
+		frc=$?
+		((rc != 0)) || rc=$frc
 	fi
 	for ((i = ${#_lib_deferred[@]} - 1; i >= 0; i--)); do
 		eval "${_lib_deferred[i]}" >/dev/null 2>&1

@@ -22,6 +22,7 @@
 #	ktap_finish                   "# Totals: ...", then exit 0 if nothing failed,
 #	                              4 (kselftest skip) if everything was skipped, else 1
 #	skip_all WHY                  "1..0 # SKIP WHY", exit 4
+#	diag [MSG]                    MSG, or each line of stdin, as "# ..." lines
 #
 # CMD is a command with its arguments, a shell function included; its output
 # is shown (as "# " diagnostics) only when the check fails.  Use a function

@@ -7,14 +7,17 @@
 #include "ipmpadm.h"
 
 static const char create_usage[] =
-	"ipmpadm create IPMPIF [group NAME] [fdt MS] [failback yes|no]";
+	"ipmpadm create IPMPIF [group NAME] [fdt MS] [failback yes|no]\n"
+	"                      [announce COUNT] [announce-interval MS]";
 static const char delete_usage[] = "ipmpadm delete IPMPIF";
 static const char set_usage[] =
 	"ipmpadm set IPMPIF [group NAME] [fdt MS] [failback yes|no]\n"
+	"                   [announce COUNT] [announce-interval MS]\n"
 	"       ipmpadm set IF standby on|off";
 
 static const char create_help[] =
 	"usage: ipmpadm create IPMPIF [group NAME] [fdt MS] [failback yes|no]\n"
+	"                      [announce COUNT] [announce-interval MS]\n"
 	"\n"
 	"Create the IPMP group interface IPMPIF (left down, like\n"
 	"'ip link add IPMPIF type ipmp').\n"
@@ -23,7 +26,12 @@ static const char create_help[] =
 	"                  unique in the network namespace (default: IPMPIF)\n"
 	"  fdt MS          failure detection time in milliseconds (default 10000)\n"
 	"  failback yes|no whether repaired interfaces become active again\n"
-	"                  (default yes)\n";
+	"                  (default yes)\n"
+	"  announce COUNT  unsolicited ARP (IPv4) / neighbour advertisements\n"
+	"                  (IPv6) sent for a data address that moved to another\n"
+	"                  member, the first at once; 0 to 255 (default 3)\n"
+	"  announce-interval MS\n"
+	"                  milliseconds between them, 10 to 60000 (default 1000)\n";
 
 static const char delete_help[] =
 	"usage: ipmpadm delete IPMPIF\n"
@@ -32,6 +40,7 @@ static const char delete_help[] =
 
 static const char set_help[] =
 	"usage: ipmpadm set IPMPIF [group NAME] [fdt MS] [failback yes|no]\n"
+	"                   [announce COUNT] [announce-interval MS]\n"
 	"       ipmpadm set IF standby on|off\n"
 	"\n"
 	"Change the settings of the group whose interface is IPMPIF, or those\n"
@@ -40,6 +49,10 @@ static const char set_help[] =
 	"  group NAME      rename the group\n"
 	"  fdt MS          failure detection time in milliseconds\n"
 	"  failback yes|no whether repaired interfaces become active again\n"
+	"  announce COUNT  unsolicited ARP / neighbour advertisements sent for\n"
+	"                  a data address that moved to another member (0-255)\n"
+	"  announce-interval MS\n"
+	"                  milliseconds between them (10-60000)\n"
 	"  standby on|off  make IF a standby interface, or a normal one\n";
 
 struct group_opts {
@@ -48,7 +61,20 @@ struct group_opts {
 	bool has_fdt;
 	bool failback;
 	bool has_failback;
+	uint32_t announce_count;
+	bool has_announce_count;
+	uint32_t announce_interval;
+	bool has_announce_interval;
 };
+
+/* A u32 setting given at most once; the kernel checks its range. */
+static int u32_opt(const char *key, const char *val, uint32_t *v, bool *has)
+{
+	if (*has)
+		return fail("'%s' given twice", key);
+	*has = true;
+	return parse_u32(key, val, v);
+}
 
 static int group_opt(const char *key, const char *val, struct group_opts *o)
 {
@@ -57,10 +83,13 @@ static int group_opt(const char *key, const char *val, struct group_opts *o)
 			return fail("'group' given twice");
 		o->name = val;
 	} else if (!strcmp(key, "fdt")) {
-		if (o->has_fdt)
-			return fail("'fdt' given twice");
-		o->has_fdt = true;
-		return parse_u32("fdt", val, &o->fdt);
+		return u32_opt(key, val, &o->fdt, &o->has_fdt);
+	} else if (!strcmp(key, "announce")) {
+		return u32_opt(key, val, &o->announce_count,
+			       &o->has_announce_count);
+	} else if (!strcmp(key, "announce-interval")) {
+		return u32_opt(key, val, &o->announce_interval,
+			       &o->has_announce_interval);
 	} else if (!strcmp(key, "failback")) {
 		if (o->has_failback)
 			return fail("'failback' given twice");
@@ -95,6 +124,11 @@ static void put_group_opts(struct ipmp_msg *m, const struct group_opts *o)
 		ipmp_msg_u32(m, IPMP_A_GROUP_FDT, o->fdt);
 	if (o->has_failback)
 		ipmp_msg_u8(m, IPMP_A_GROUP_FAILBACK, o->failback);
+	if (o->has_announce_count)
+		ipmp_msg_u32(m, IPMP_A_GROUP_ANNOUNCE_COUNT, o->announce_count);
+	if (o->has_announce_interval)
+		ipmp_msg_u32(m, IPMP_A_GROUP_ANNOUNCE_INTERVAL,
+			     o->announce_interval);
 }
 
 int cmd_create(int argc, char **argv)

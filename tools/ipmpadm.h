@@ -3,14 +3,14 @@
  * ipmpadm, ipmpstat and if_mpadm: one binary, three names.
  *
  * netlink.c   genl socket, family lookup, request/reply with extended acks
- * query.c     GET requests and dumps, parsed into struct ipmp_group/member
+ * query.c     GET requests and dumps, parsed into struct ipmp_group/member/addr
  * group.c     create, delete, set (groups; set hands members to member.c)
  * member.c    add, remove, set standby
  * show.c      ipmpadm show (text and JSON)
  * ipmpstat.c  ipmpstat, Solaris columns
  * if_mpadm.c  if_mpadm, ipmpadm offline/online
  * json.c      a small JSON writer
- * util.c      messages, argument parsing, names of states
+ * util.c      messages, argument parsing, names of states, addresses
  */
 #ifndef IPMPADM_H
 #define IPMPADM_H
@@ -63,6 +63,11 @@ struct ipmp_group {
 	bool failback;
 	uint32_t nmembers;
 	uint32_t nactive;
+	uint32_t announce_count;
+	uint32_t announce_interval;
+	uint32_t naddrs;
+	bool has_announce;	/* the kernel sent ANNOUNCE_COUNT/INTERVAL */
+	bool has_naddrs;	/* and NADDRS: older modules do not */
 };
 
 struct ipmp_member {
@@ -75,6 +80,17 @@ struct ipmp_member {
 	uint32_t flags;
 	bool active;
 	bool standby;
+	uint32_t naddrs;
+	bool has_naddrs;
+};
+
+struct ipmp_addr {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t prefixlen;
+	uint8_t addr[16];	/* network order; 4 bytes used for AF_INET */
+	uint32_t group_ifindex;
+	uint32_t bound_ifindex;	/* 0: bound to no member */
+	bool up;
 };
 
 struct ipmp_state {
@@ -82,6 +98,9 @@ struct ipmp_state {
 	size_t ngroups;
 	struct ipmp_member *members;
 	size_t nmembers;
+	struct ipmp_addr *addrs;
+	size_t naddrs;
+	bool addrs_known;	/* the data addresses were asked for, and told */
 };
 
 int ipmp_get_group(struct ipmp_nl *nl, uint32_t ifindex, struct ipmp_group *g);
@@ -90,11 +109,16 @@ int ipmp_get_member(struct ipmp_nl *nl, uint32_t ifindex,
 int ipmp_dump_groups(struct ipmp_nl *nl, struct ipmp_state *st);
 int ipmp_dump_members(struct ipmp_nl *nl, uint32_t group_ifindex,
 		      struct ipmp_state *st);
+int ipmp_dump_addrs(struct ipmp_nl *nl, uint32_t group_ifindex,
+		    struct ipmp_state *st);
 int ipmp_state_add_group(struct ipmp_state *st, const struct ipmp_group *g);
 int ipmp_state_add_member(struct ipmp_state *st, const struct ipmp_member *m);
+int ipmp_state_add_addr(struct ipmp_state *st, const struct ipmp_addr *a);
 void ipmp_state_free(struct ipmp_state *st);
 const struct ipmp_group *ipmp_state_group(const struct ipmp_state *st,
 					  uint32_t ifindex);
+const struct ipmp_member *ipmp_state_member(const struct ipmp_state *st,
+					    uint32_t ifindex);
 
 /* json.c */
 struct json {
@@ -136,9 +160,14 @@ const char *member_flags_str(const struct ipmp_member *m, char *buf,
 			     size_t len);
 bool member_usable_inactive(const struct ipmp_member *m);
 bool group_probing(const struct ipmp_state *st, uint32_t group_ifindex);
+const char *addr_str(const struct ipmp_addr *a, bool prefix, char *buf,
+		     size_t len);
+const char *member_name(const struct ipmp_state *st, uint32_t ifindex,
+			char *buf, size_t len);
 
 #define FLAGS_LEN 8	/* "isbmMdh" and its NUL */
 #define ENUM_LEN 16
+#define ADDR_LEN 64	/* an IPv6 address, '/' and a prefix length */
 
 /* commands: each returns the exit status */
 int cmd_show(int argc, char **argv);
@@ -156,12 +185,20 @@ int member_set(struct ipmp_nl *nl, const char *ifname, uint32_t ifindex,
 void show_text(FILE *f, const struct ipmp_state *st);
 void show_json(FILE *f, const struct ipmp_state *st);
 
-enum ipmpstat_mode { IPMPSTAT_NONE, IPMPSTAT_GROUP, IPMPSTAT_IF };
+enum ipmpstat_mode {
+	IPMPSTAT_NONE, IPMPSTAT_GROUP, IPMPSTAT_IF, IPMPSTAT_ADDR
+};
 enum ipmpstat_out { IPMPSTAT_HUMAN, IPMPSTAT_PARSABLE, IPMPSTAT_JSON };
+
+/* A host name for @a into @buf, 0 when there is one; else numeric. */
+typedef int (*ipmp_name_fn)(const struct ipmp_addr *a, char *buf, size_t len);
+int ipmp_hostname(const struct ipmp_addr *a, char *buf, size_t len);
 
 struct ipmpstat_fmt;
 int ipmpstat_fmt_new(enum ipmpstat_mode mode, enum ipmpstat_out out,
 		     const char *fields, struct ipmpstat_fmt **fmtp);
+/* How ADDRESS is resolved: ipmp_hostname by default, NULL for -n. */
+void ipmpstat_fmt_names(struct ipmpstat_fmt *fmt, ipmp_name_fn fn);
 void ipmpstat_fmt_free(struct ipmpstat_fmt *fmt);
 void ipmpstat_print(FILE *f, const struct ipmpstat_fmt *fmt,
 		    const struct ipmp_state *st);

@@ -5,6 +5,7 @@
  * for its column borrows from the next ones all follow illumos (ofmt).
  */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,11 @@
 #define MAX_FIELDS 32
 
 struct row {
+	const struct ipmpstat_fmt *fmt;
 	const struct ipmp_state *st;
 	const struct ipmp_group *g;
 	const struct ipmp_member *m;
+	const struct ipmp_addr *a;
 };
 
 struct field {
@@ -30,20 +33,22 @@ struct field {
 struct ipmpstat_fmt {
 	enum ipmpstat_mode mode;
 	enum ipmpstat_out out;
+	ipmp_name_fn names;
 	size_t nfields;
 	const struct field *fields[MAX_FIELDS];
 };
 
 static const char ipmpstat_usage[] =
-	"ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -g|-i";
+	"ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -a|-g|-i";
 
 static const char ipmpstat_help[] =
-	"usage: ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -g|-i\n"
+	"usage: ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -a|-g|-i\n"
 	"\n"
-	"  output modes:  -g  display IPMP group information\n"
+	"  output modes:  -a  display IPMP data address information\n"
+	"                 -g  display IPMP group information\n"
 	"                 -i  display IPMP-related IP interface information\n"
-	"                 (-a addresses, -t targets and -p probes arrive with\n"
-	"                 data-address and probe support in the ipmp module)\n"
+	"                 (-t targets and -p probes arrive with probe support\n"
+	"                 in the ipmp module)\n"
 	"\n"
 	"       options:  -n  display IP addresses numerically\n"
 	"                 -o  display only the specified fields, in order;\n"
@@ -54,9 +59,13 @@ static const char ipmpstat_help[] =
 	"                 -j  display a JSON array of objects whose keys are\n"
 	"                     the lowercase field names (null when empty)\n"
 	"\n"
+	"  fields of -a:  ADDRESS STATE GROUP INBOUND OUTBOUND\n"
 	"  fields of -g:  GROUP GROUPNAME STATE FDT INTERFACES\n"
 	"  fields of -i:  INTERFACE ACTIVE GROUP FLAGS LINK PROBE STATE\n"
 	"\n"
+	"ADDRESS is a host name when one is found, without -n.  INBOUND is the\n"
+	"interface the address is bound to (receives on), OUTBOUND the active\n"
+	"interfaces it may send from.\n"
 	"INTERFACES lists active interfaces, then inactive ones in (), then\n"
 	"unusable ones in [].  FLAGS: i inactive, s standby, b IPv4 broadcast,\n"
 	"m IPv4 multicast, M IPv6 multicast nominee, d down, h duplicate\n"
@@ -125,6 +134,49 @@ static void g_interfaces(const struct row *r, char *buf, size_t len)
 	}
 }
 
+/* A name (unless -n, or none is known), else the number, as Solaris. */
+static void a_address(const struct row *r, char *buf, size_t len)
+{
+	if (!r->fmt->names || r->fmt->names(r->a, buf, len))
+		addr_str(r->a, false, buf, len);
+}
+
+static void a_state(const struct row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", r->a->up ? "up" : "down");
+}
+
+static void a_group(const struct row *r, char *buf, size_t len)
+{
+	const struct ipmp_group *g = ipmp_state_group(r->st,
+						      r->a->group_ifindex);
+	char name[IF_NAMESIZE];
+
+	if (g)
+		snprintf(buf, len, "%s", g->ifname);
+	else if (if_indextoname(r->a->group_ifindex, name))
+		snprintf(buf, len, "%s", name);
+}
+
+static void a_inbound(const struct row *r, char *buf, size_t len)
+{
+	if (r->a->bound_ifindex)
+		member_name(r->st, r->a->bound_ifindex, buf, len);
+}
+
+/* Any active member of the group; none for a down or unbound address. */
+static void a_outbound(const struct row *r, char *buf, size_t len)
+{
+	if (!r->a->up || !r->a->bound_ifindex)
+		return;
+	for (size_t i = 0; i < r->st->nmembers; i++) {
+		const struct ipmp_member *m = &r->st->members[i];
+
+		if (m->group_ifindex == r->a->group_ifindex && m->active)
+			append(buf, len, " ", m->ifname);
+	}
+}
+
 static void i_interface(const struct row *r, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", r->m->ifname);
@@ -172,6 +224,15 @@ static void i_state(const struct row *r, char *buf, size_t len)
 
 	snprintf(buf, len, "%s", member_state_str(r->m->state, tmp, sizeof(tmp)));
 }
+
+static const struct field addr_fields[] = {
+	{ "ADDRESS", 26, a_address },
+	{ "STATE", 7, a_state },
+	{ "GROUP", 12, a_group },
+	{ "INBOUND", 12, a_inbound },
+	{ "OUTBOUND", 23, a_outbound },
+	{ NULL, 0, NULL }
+};
 
 static const struct field group_fields[] = {
 	{ "GROUP", 12, g_group },
@@ -238,7 +299,8 @@ int ipmpstat_fmt_new(enum ipmpstat_mode mode, enum ipmpstat_out out,
 		     const char *fields, struct ipmpstat_fmt **fmtp)
 {
 	const struct field *table = mode == IPMPSTAT_GROUP ? group_fields :
-							     if_fields;
+				    mode == IPMPSTAT_ADDR ? addr_fields :
+							    if_fields;
 	struct ipmpstat_fmt *fmt;
 
 	if (out == IPMPSTAT_PARSABLE && !fields)
@@ -250,6 +312,7 @@ int ipmpstat_fmt_new(enum ipmpstat_mode mode, enum ipmpstat_out out,
 		return fail("out of memory");
 	fmt->mode = mode;
 	fmt->out = out;
+	fmt->names = ipmp_hostname;
 	if (fields && strcmp(fields, "all")) {
 		if (select_fields(fmt, table, fields)) {
 			free(fmt);
@@ -261,6 +324,11 @@ int ipmpstat_fmt_new(enum ipmpstat_mode mode, enum ipmpstat_out out,
 	}
 	*fmtp = fmt;
 	return 0;
+}
+
+void ipmpstat_fmt_names(struct ipmpstat_fmt *fmt, ipmp_name_fn fn)
+{
+	fmt->names = fn;
 }
 
 void ipmpstat_fmt_free(struct ipmpstat_fmt *fmt)
@@ -373,7 +441,7 @@ static void emit(FILE *f, const struct ipmpstat_fmt *fmt, struct json *j,
 static void emit_members(FILE *f, const struct ipmpstat_fmt *fmt,
 			 struct json *j, const struct ipmp_state *st)
 {
-	struct row r = { .st = st };
+	struct row r = { .fmt = fmt, .st = st };
 	size_t gi, i;
 
 	for (gi = 0; gi <= st->ngroups; gi++) {
@@ -387,10 +455,28 @@ static void emit_members(FILE *f, const struct ipmpstat_fmt *fmt,
 	}
 }
 
+/* Addresses group by group too, each group's in dump order. */
+static void emit_addrs(FILE *f, const struct ipmpstat_fmt *fmt,
+		       struct json *j, const struct ipmp_state *st)
+{
+	struct row r = { .fmt = fmt, .st = st };
+	size_t gi, i;
+
+	for (gi = 0; gi <= st->ngroups; gi++) {
+		for (i = 0; i < st->naddrs; i++) {
+			r.a = &st->addrs[i];
+			if (gi < st->ngroups ?
+			    r.a->group_ifindex == st->groups[gi].ifindex :
+			    !ipmp_state_group(st, r.a->group_ifindex))
+				emit(f, fmt, j, &r);
+		}
+	}
+}
+
 static void emit_groups(FILE *f, const struct ipmpstat_fmt *fmt,
 			struct json *j, const struct ipmp_state *st)
 {
-	struct row r = { .st = st };
+	struct row r = { .fmt = fmt, .st = st };
 
 	for (size_t i = 0; i < st->ngroups; i++) {
 		r.g = &st->groups[i];
@@ -410,6 +496,8 @@ void ipmpstat_print(FILE *f, const struct ipmpstat_fmt *fmt,
 		print_header(f, fmt);
 	if (fmt->mode == IPMPSTAT_GROUP)
 		emit_groups(f, fmt, &j, st);
+	else if (fmt->mode == IPMPSTAT_ADDR)
+		emit_addrs(f, fmt, &j, st);
 	else
 		emit_members(f, fmt, &j, st);
 	if (fmt->out == IPMPSTAT_JSON)
@@ -419,21 +507,16 @@ void ipmpstat_print(FILE *f, const struct ipmpstat_fmt *fmt,
 struct ipmpstat_args {
 	enum ipmpstat_mode mode;
 	const char *fields;
+	bool numeric;
 	bool parsable;
 	bool json;
 };
 
 static int not_yet(char opt)
 {
-	static const char *const what[] = {
-		['a'] = "data-address",
-		['t'] = "probe",
-		['p'] = "probe",
-	};
-
 	return usage_fail(ipmpstat_usage,
-			  "-%c is not supported yet: it arrives with %s support in the ipmp module",
-			  opt, what[(unsigned char)opt]);
+			  "-%c is not supported yet: it arrives with probe support in the ipmp module",
+			  opt);
 }
 
 static int set_mode(struct ipmpstat_args *a, enum ipmpstat_mode mode)
@@ -448,15 +531,17 @@ static int set_mode(struct ipmpstat_args *a, enum ipmpstat_mode mode)
 static int parse_opt(struct ipmpstat_args *a, int c)
 {
 	switch (c) {
+	case 'a':
+		return set_mode(a, IPMPSTAT_ADDR);
 	case 'g':
 		return set_mode(a, IPMPSTAT_GROUP);
 	case 'i':
 		return set_mode(a, IPMPSTAT_IF);
-	case 'a':
 	case 't':
 	case 'p':
 		return not_yet((char)c);
 	case 'n':
+		a->numeric = true;
 		return 0;
 	case 'o':
 		a->fields = optarg;
@@ -509,7 +594,8 @@ static int parse_args(int argc, char **argv, struct ipmpstat_args *a)
 	return 0;
 }
 
-static int fetch(struct ipmp_state *st)
+/* -g and -i need no ADDR_GET, so they work with older modules too. */
+static int fetch(struct ipmp_state *st, enum ipmpstat_mode mode)
 {
 	struct ipmp_nl *nl;
 	int err;
@@ -519,8 +605,16 @@ static int fetch(struct ipmp_state *st)
 	err = ipmp_dump_groups(nl, st);
 	if (!err)
 		err = ipmp_dump_members(nl, 0, st);
+	if (!err && mode == IPMPSTAT_ADDR) {
+		err = ipmp_dump_addrs(nl, 0, st);
+		if (err == -EOPNOTSUPP) {
+			fail("-a is not supported by this ipmp module (no data-address dump)");
+			goto out;
+		}
+	}
 	if (err)
 		fail("cannot get the IPMP state: %s", ipmp_nl_error(nl, err));
+out:
 	ipmp_nl_close(nl);
 	return err ? EXIT_FAILURE : 0;
 }
@@ -542,7 +636,9 @@ int ipmpstat_main(int argc, char **argv)
 	      a.parsable ? IPMPSTAT_PARSABLE : IPMPSTAT_HUMAN;
 	if (ipmpstat_fmt_new(a.mode, out, a.fields, &fmt))
 		return usage_fail(ipmpstat_usage, NULL);
-	ret = fetch(&st);
+	if (a.numeric)
+		ipmpstat_fmt_names(fmt, NULL);
+	ret = fetch(&st, a.mode);
 	if (!ret)
 		ipmpstat_print(stdout, fmt, &st);
 	ipmp_state_free(&st);

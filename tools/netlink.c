@@ -37,6 +37,7 @@ struct request {
 static const struct nla_policy top_policy[IPMP_A_MAX + 1] = {
 	[IPMP_A_GROUP] = { .type = NLA_NESTED },
 	[IPMP_A_MEMBER] = { .type = NLA_NESTED },
+	[IPMP_A_ADDR] = { .type = NLA_NESTED },
 };
 
 static void set_sockopt(struct nl_sock *sk, int opt)

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * GROUP_GET and MEMBER_GET, as single requests and as dumps, parsed into
- * struct ipmp_group and struct ipmp_member.
+ * GROUP_GET and MEMBER_GET, as single requests and as dumps, and the
+ * ADDR_GET dump, parsed into struct ipmp_group, ipmp_member and ipmp_addr.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <netlink/netlink.h>
 #include <netlink/attr.h>
 
@@ -20,6 +21,9 @@ static const struct nla_policy group_policy[IPMP_A_GROUP_MAX + 1] = {
 	[IPMP_A_GROUP_FAILBACK] = { .type = NLA_U8 },
 	[IPMP_A_GROUP_NMEMBERS] = { .type = NLA_U32 },
 	[IPMP_A_GROUP_NACTIVE] = { .type = NLA_U32 },
+	[IPMP_A_GROUP_ANNOUNCE_COUNT] = { .type = NLA_U32 },
+	[IPMP_A_GROUP_ANNOUNCE_INTERVAL] = { .type = NLA_U32 },
+	[IPMP_A_GROUP_NADDRS] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy member_policy[IPMP_A_MEMBER_MAX + 1] = {
@@ -32,6 +36,17 @@ static const struct nla_policy member_policy[IPMP_A_MEMBER_MAX + 1] = {
 	[IPMP_A_MEMBER_STANDBY] = { .type = NLA_U8 },
 	[IPMP_A_MEMBER_LINK] = { .type = NLA_U8 },
 	[IPMP_A_MEMBER_PROBE] = { .type = NLA_U8 },
+	[IPMP_A_MEMBER_OFFLINE] = { .type = NLA_U8 },
+	[IPMP_A_MEMBER_NADDRS] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy addr_policy[IPMP_A_ADDR_MAX + 1] = {
+	[IPMP_A_ADDR_FAMILY] = { .type = NLA_U8 },
+	[IPMP_A_ADDR_ADDRESS] = { .type = NLA_UNSPEC, .minlen = 4 },
+	[IPMP_A_ADDR_PREFIXLEN] = { .type = NLA_U8 },
+	[IPMP_A_ADDR_GROUP_IFINDEX] = { .type = NLA_U32 },
+	[IPMP_A_ADDR_BOUND_IFINDEX] = { .type = NLA_U32 },
+	[IPMP_A_ADDR_UP] = { .type = NLA_U8 },
 };
 
 static uint32_t get_u32(struct nlattr *a, uint32_t def)
@@ -74,6 +89,12 @@ static int parse_group(struct nlattr **top, struct ipmp_group *g)
 	g->failback = get_u8(tb[IPMP_A_GROUP_FAILBACK], 1);
 	g->nmembers = get_u32(tb[IPMP_A_GROUP_NMEMBERS], 0);
 	g->nactive = get_u32(tb[IPMP_A_GROUP_NACTIVE], 0);
+	g->has_announce = tb[IPMP_A_GROUP_ANNOUNCE_COUNT] &&
+			  tb[IPMP_A_GROUP_ANNOUNCE_INTERVAL];
+	g->announce_count = get_u32(tb[IPMP_A_GROUP_ANNOUNCE_COUNT], 0);
+	g->announce_interval = get_u32(tb[IPMP_A_GROUP_ANNOUNCE_INTERVAL], 0);
+	g->has_naddrs = tb[IPMP_A_GROUP_NADDRS];
+	g->naddrs = get_u32(tb[IPMP_A_GROUP_NADDRS], 0);
 	return 0;
 }
 
@@ -96,6 +117,36 @@ static int parse_member(struct nlattr **top, struct ipmp_member *m)
 	m->standby = get_u8(tb[IPMP_A_MEMBER_STANDBY], 0);
 	m->link = get_u8(tb[IPMP_A_MEMBER_LINK], IPMP_LINK_UNKNOWN);
 	m->probe = get_u8(tb[IPMP_A_MEMBER_PROBE], IPMP_PROBE_DISABLED);
+	m->has_naddrs = tb[IPMP_A_MEMBER_NADDRS];
+	m->naddrs = get_u32(tb[IPMP_A_MEMBER_NADDRS], 0);
+	return 0;
+}
+
+/* 1 for an address of a family this tool does not know: to be skipped. */
+static int parse_addr(struct nlattr **top, struct ipmp_addr *a)
+{
+	struct nlattr *tb[IPMP_A_ADDR_MAX + 1];
+	int len;
+
+	if (!top[IPMP_A_ADDR] ||
+	    nla_parse_nested(tb, IPMP_A_ADDR_MAX, top[IPMP_A_ADDR],
+			     addr_policy) < 0 ||
+	    !tb[IPMP_A_ADDR_FAMILY] || !tb[IPMP_A_ADDR_ADDRESS] ||
+	    !tb[IPMP_A_ADDR_GROUP_IFINDEX])
+		return -EBADMSG;
+	memset(a, 0, sizeof(*a));
+	a->family = nla_get_u8(tb[IPMP_A_ADDR_FAMILY]);
+	len = nla_len(tb[IPMP_A_ADDR_ADDRESS]);
+	if (a->family != AF_INET && a->family != AF_INET6)
+		return 1;
+	if (len != (a->family == AF_INET ? 4 : 16))
+		return -EBADMSG;
+	memcpy(a->addr, nla_data(tb[IPMP_A_ADDR_ADDRESS]), (size_t)len);
+	a->prefixlen = get_u8(tb[IPMP_A_ADDR_PREFIXLEN],
+			      a->family == AF_INET ? 32 : 128);
+	a->group_ifindex = nla_get_u32(tb[IPMP_A_ADDR_GROUP_IFINDEX]);
+	a->bound_ifindex = get_u32(tb[IPMP_A_ADDR_BOUND_IFINDEX], 0);
+	a->up = get_u8(tb[IPMP_A_ADDR_UP], 0);
 	return 0;
 }
 
@@ -181,6 +232,49 @@ int ipmp_dump_members(struct ipmp_nl *nl, uint32_t group_ifindex,
 	return ipmp_nl_request(nl, msg, dumped_member, &d);
 }
 
+struct addr_dump {
+	struct ipmp_state *st;
+	uint32_t group_ifindex;
+};
+
+static int dumped_addr(struct nlattr **tb, void *arg)
+{
+	struct addr_dump *d = arg;
+	struct ipmp_addr a;
+	int err = parse_addr(tb, &a);
+
+	if (err)
+		return err < 0 ? err : 0;
+	if (d->group_ifindex && a.group_ifindex != d->group_ifindex)
+		return 0;
+	return ipmp_state_add_addr(d->st, &a);
+}
+
+/*
+ * Data addresses of one group, or of all groups when @group_ifindex is 0.
+ * -EOPNOTSUPP: the module predates ADDR_GET.
+ */
+int ipmp_dump_addrs(struct ipmp_nl *nl, uint32_t group_ifindex,
+		    struct ipmp_state *st)
+{
+	struct addr_dump d = { .st = st, .group_ifindex = group_ifindex };
+	struct nl_msg *msg;
+	struct ipmp_msg m;
+	int err;
+
+	if (group_ifindex) {
+		ipmp_msg_begin(&m, nl, IPMP_CMD_ADDR_GET, true, IPMP_A_ADDR);
+		ipmp_msg_u32(&m, IPMP_A_ADDR_GROUP_IFINDEX, group_ifindex);
+		msg = ipmp_msg_end(&m);
+	} else {
+		msg = ipmp_nl_msg(nl, IPMP_CMD_ADDR_GET, true);
+	}
+	err = ipmp_nl_request(nl, msg, dumped_addr, &d);
+	if (!err)
+		st->addrs_known = true;
+	return err;
+}
+
 /* Arrays grow by doubling from 4: a power of two (or 0) means full. */
 static bool full(size_t n)
 {
@@ -220,10 +314,25 @@ int ipmp_state_add_member(struct ipmp_state *st, const struct ipmp_member *m)
 	return 0;
 }
 
+int ipmp_state_add_addr(struct ipmp_state *st, const struct ipmp_addr *a)
+{
+	struct ipmp_addr *p;
+
+	if (full(st->naddrs)) {
+		p = realloc(st->addrs, next_cap(st->naddrs) * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		st->addrs = p;
+	}
+	st->addrs[st->naddrs++] = *a;
+	return 0;
+}
+
 void ipmp_state_free(struct ipmp_state *st)
 {
 	free(st->groups);
 	free(st->members);
+	free(st->addrs);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -233,5 +342,14 @@ const struct ipmp_group *ipmp_state_group(const struct ipmp_state *st,
 	for (size_t i = 0; i < st->ngroups; i++)
 		if (st->groups[i].ifindex == ifindex)
 			return &st->groups[i];
+	return NULL;
+}
+
+const struct ipmp_member *ipmp_state_member(const struct ipmp_state *st,
+					    uint32_t ifindex)
+{
+	for (size_t i = 0; i < st->nmembers; i++)
+		if (st->members[i].ifindex == ifindex)
+			return &st->members[i];
 	return NULL;
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ipmpadm show: groups and their members, as text or JSON. */
+/* ipmpadm show: groups, their members and data addresses, text or JSON. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ipmpadm.h"
 
@@ -10,17 +12,24 @@ static const char show_usage[] = "ipmpadm show [IPMPIF] [-j]";
 static const char show_help[] =
 	"usage: ipmpadm show [IPMPIF] [-j]\n"
 	"\n"
-	"Show every IPMP group (or only IPMPIF) and its member interfaces:\n"
+	"Show every IPMP group (or only IPMPIF), its member interfaces and its\n"
+	"data addresses with the member each is bound to (its inbound interface):\n"
 	"\n"
-	"  ipmp0: group ipmp0 state ok fdt 10000ms failback yes\n"
-	"    eth0: state ok link up probe disabled active yes flags --bm---\n"
-	"    eth1: state ok link up probe disabled active no flags is----- standby\n"
+	"  ipmp0: group ipmp0 state ok fdt 10000ms failback yes announce 3 announce-interval 1000ms naddrs 2\n"
+	"    eth0: state ok link up probe disabled active yes flags --bmM-- naddrs 1\n"
+	"    eth1: state ok link up probe disabled active yes flags ------- naddrs 1\n"
+	"    eth2: state ok link up probe disabled active no flags is----- naddrs 0 standby\n"
+	"    address 192.0.2.10/24 state up inbound eth0\n"
+	"    address 2001:db8::10/64 state up inbound eth1\n"
 	"\n"
 	"FLAGS are those of 'ipmpstat -i': i inactive, s standby, b IPv4\n"
 	"broadcast nominee, m IPv4 multicast nominee, M IPv6 multicast nominee,\n"
-	"d down, h duplicate hardware address.\n"
+	"d down, h duplicate hardware address.  naddrs counts the data addresses\n"
+	"of a group, or those bound to a member; inbound is -- for an address\n"
+	"bound to no member.\n"
 	"\n"
-	"  -j  print a JSON array of group objects, each with a \"members\" array\n"
+	"  -j  print a JSON array of group objects, each with a \"members\" and\n"
+	"      an \"addresses\" array\n"
 	"\n"
 	"'ipmpadm' with no command is 'ipmpadm show'.  Needs no privilege.\n";
 
@@ -28,12 +37,25 @@ static void show_member_text(FILE *f, const struct ipmp_member *m)
 {
 	char st[ENUM_LEN], ln[ENUM_LEN], pr[ENUM_LEN], fl[FLAGS_LEN];
 
-	fprintf(f, "  %s: state %s link %s probe %s active %s flags %s%s\n",
+	fprintf(f, "  %s: state %s link %s probe %s active %s flags %s",
 		m->ifname, member_state_str(m->state, st, sizeof(st)),
 		link_state_str(m->link, ln, sizeof(ln)),
 		probe_state_str(m->probe, pr, sizeof(pr)),
-		m->active ? "yes" : "no", member_flags_str(m, fl, sizeof(fl)),
-		m->standby ? " standby" : "");
+		m->active ? "yes" : "no", member_flags_str(m, fl, sizeof(fl)));
+	if (m->has_naddrs)
+		fprintf(f, " naddrs %u", m->naddrs);
+	fprintf(f, "%s\n", m->standby ? " standby" : "");
+}
+
+static void show_addr_text(FILE *f, const struct ipmp_state *st,
+			   const struct ipmp_addr *a)
+{
+	char addr[ADDR_LEN], bound[IF_NAMESIZE + 16];
+
+	fprintf(f, "  address %s state %s inbound %s\n",
+		addr_str(a, true, addr, sizeof(addr)), a->up ? "up" : "down",
+		a->bound_ifindex ? member_name(st, a->bound_ifindex, bound,
+					       sizeof(bound)) : "--");
 }
 
 static void show_group_text(FILE *f, const struct ipmp_state *st,
@@ -41,12 +63,21 @@ static void show_group_text(FILE *f, const struct ipmp_state *st,
 {
 	char state[ENUM_LEN];
 
-	fprintf(f, "%s: group %s state %s fdt %ums failback %s\n", g->ifname,
+	fprintf(f, "%s: group %s state %s fdt %ums failback %s", g->ifname,
 		g->name, group_state_str(g->state, state, sizeof(state)),
 		g->fdt, g->failback ? "yes" : "no");
+	if (g->has_announce)
+		fprintf(f, " announce %u announce-interval %ums",
+			g->announce_count, g->announce_interval);
+	if (g->has_naddrs)
+		fprintf(f, " naddrs %u", g->naddrs);
+	fputc('\n', f);
 	for (size_t i = 0; i < st->nmembers; i++)
 		if (st->members[i].group_ifindex == g->ifindex)
 			show_member_text(f, &st->members[i]);
+	for (size_t i = 0; i < st->naddrs; i++)
+		if (st->addrs[i].group_ifindex == g->ifindex)
+			show_addr_text(f, st, &st->addrs[i]);
 }
 
 /* Like "wg show": one block per group, a blank line between blocks. */
@@ -72,6 +103,24 @@ static void show_member_json(struct json *j, const struct ipmp_member *m)
 	json_bool(j, "active", m->active);
 	json_bool(j, "standby", m->standby);
 	json_string(j, "flags", member_flags_str(m, fl, sizeof(fl)));
+	if (m->has_naddrs)
+		json_uint(j, "naddrs", m->naddrs);
+	json_end_object(j);
+}
+
+static void show_addr_json(struct json *j, const struct ipmp_state *st,
+			   const struct ipmp_addr *a)
+{
+	char addr[ADDR_LEN], bound[IF_NAMESIZE + 16];
+
+	json_begin_object(j, NULL);
+	json_string(j, "address", addr_str(a, false, addr, sizeof(addr)));
+	json_uint(j, "prefixlen", a->prefixlen);
+	json_string(j, "family", a->family == AF_INET ? "inet" : "inet6");
+	json_string(j, "state", a->up ? "up" : "down");
+	json_string(j, "inbound", a->bound_ifindex ?
+		    member_name(st, a->bound_ifindex, bound, sizeof(bound)) :
+		    NULL);
 	json_end_object(j);
 }
 
@@ -87,13 +136,27 @@ static void show_group_json(struct json *j, const struct ipmp_state *st,
 	json_string(j, "state", group_state_str(g->state, state, sizeof(state)));
 	json_uint(j, "fdt", g->fdt);
 	json_bool(j, "failback", g->failback);
+	if (g->has_announce) {
+		json_uint(j, "announce_count", g->announce_count);
+		json_uint(j, "announce_interval", g->announce_interval);
+	}
 	json_uint(j, "nmembers", g->nmembers);
 	json_uint(j, "nactive", g->nactive);
+	if (g->has_naddrs)
+		json_uint(j, "naddrs", g->naddrs);
 	json_begin_array(j, "members");
 	for (size_t i = 0; i < st->nmembers; i++)
 		if (st->members[i].group_ifindex == g->ifindex)
 			show_member_json(j, &st->members[i]);
 	json_end_array(j);
+	/* Left out, rather than empty, when the module cannot list them. */
+	if (st->addrs_known) {
+		json_begin_array(j, "addresses");
+		for (size_t i = 0; i < st->naddrs; i++)
+			if (st->addrs[i].group_ifindex == g->ifindex)
+				show_addr_json(j, st, &st->addrs[i]);
+		json_end_array(j);
+	}
 	json_end_object(j);
 }
 
@@ -106,6 +169,15 @@ void show_json(FILE *f, const struct ipmp_state *st)
 	for (size_t i = 0; i < st->ngroups; i++)
 		show_group_json(&j, st, &st->groups[i]);
 	json_end_array(&j);
+}
+
+/* A module without ADDR_GET still shows its groups and members. */
+static int dump_addrs(struct ipmp_nl *nl, uint32_t group_ifindex,
+		      struct ipmp_state *st)
+{
+	int err = ipmp_dump_addrs(nl, group_ifindex, st);
+
+	return err == -EOPNOTSUPP ? 0 : err;
 }
 
 static int fetch_one(struct ipmp_nl *nl, const char *ifname,
@@ -122,6 +194,8 @@ static int fetch_one(struct ipmp_nl *nl, const char *ifname,
 		err = ipmp_state_add_group(st, &g);
 	if (!err)
 		err = ipmp_dump_members(nl, ifindex, st);
+	if (!err)
+		err = dump_addrs(nl, ifindex, st);
 	if (err)
 		return fail("show %s: %s", ifname, ipmp_nl_error(nl, err));
 	return 0;
@@ -133,6 +207,8 @@ static int fetch_all(struct ipmp_nl *nl, struct ipmp_state *st)
 
 	if (!err)
 		err = ipmp_dump_members(nl, 0, st);
+	if (!err)
+		err = dump_addrs(nl, 0, st);
 	if (err)
 		return fail("show: %s", ipmp_nl_error(nl, err));
 	return 0;

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Messages, argument parsing and the names of states and flags. */
+/* Messages, argument parsing, the names of states and flags, addresses. */
 #include <errno.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "ipmpadm.h"
 
@@ -230,4 +234,59 @@ bool group_probing(const struct ipmp_state *st, uint32_t group_ifindex)
 		    st->members[i].probe != IPMP_PROBE_DISABLED)
 			return true;
 	return false;
+}
+
+/* Numeric, with "/PREFIXLEN" when @prefix. */
+const char *addr_str(const struct ipmp_addr *a, bool prefix, char *buf,
+		     size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(a->family, a->addr, host, sizeof(host)))
+		snprintf(host, sizeof(host), "?");
+	if (prefix)
+		snprintf(buf, len, "%s/%u", host, a->prefixlen);
+	else
+		snprintf(buf, len, "%s", host);
+	return buf;
+}
+
+/*
+ * The name of a host, as Solaris's ipmpstat asks for it (NI_NOFQDN), but
+ * only a real one (NI_NAMEREQD): the caller falls back to the number.
+ */
+int ipmp_hostname(const struct ipmp_addr *a, char *buf, size_t len)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+	const struct sockaddr *sa;
+	socklen_t salen;
+
+	if (a->family == AF_INET) {
+		memcpy(&sin.sin_addr, a->addr, sizeof(sin.sin_addr));
+		sa = (const struct sockaddr *)&sin;
+		salen = sizeof(sin);
+	} else {
+		memcpy(&sin6.sin6_addr, a->addr, sizeof(sin6.sin6_addr));
+		sa = (const struct sockaddr *)&sin6;
+		salen = sizeof(sin6);
+	}
+	return getnameinfo(sa, salen, buf, (socklen_t)len, NULL, 0,
+			   NI_NAMEREQD | NI_NOFQDN) ? -1 : 0;
+}
+
+/* A member's name from the snapshot, else from the system, else "?N". */
+const char *member_name(const struct ipmp_state *st, uint32_t ifindex,
+			char *buf, size_t len)
+{
+	const struct ipmp_member *m = ipmp_state_member(st, ifindex);
+	char name[IF_NAMESIZE];
+
+	if (m)
+		snprintf(buf, len, "%s", m->ifname);
+	else if (if_indextoname(ifindex, name))
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "?%u", ifindex);
+	return buf;
 }

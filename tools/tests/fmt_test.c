@@ -1,22 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The output formats on fabricated state, no kernel needed:
- *   fmt_test show | show-json
- *   fmt_test ipmpstat g|i human|parsable|json [FIELDS]
+ *   fmt_test show | show-json | show-json-noaddrs
+ *   fmt_test ipmpstat g|i|a|A human|parsable|json [FIELDS]
+ *                              (a: -n; A: names from a fake resolver)
  *   fmt_test escape            (JSON strings of awkward bytes)
  */
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
 
 #include "../ipmpadm.h"
 
 static const struct ipmp_group groups[] = {
 	{ .ifindex = 10, .ifname = "ipmp0", .name = "ipmp0",
 	  .state = IPMP_GROUP_DEGRADED, .fdt = 10000, .failback = true,
-	  .nmembers = 3, .nactive = 1 },
+	  .nmembers = 3, .nactive = 1, .has_announce = true,
+	  .announce_count = 3, .announce_interval = 1000,
+	  .has_naddrs = true, .naddrs = 3 },
 	{ .ifindex = 20, .ifname = "ipmp1", .name = "web:a\\b",
 	  .state = IPMP_GROUP_OK, .fdt = 12345, .failback = false,
-	  .nmembers = 2, .nactive = 2 },
+	  .nmembers = 2, .nactive = 2, .has_announce = true,
+	  .announce_count = 0, .announce_interval = 60000,
+	  .has_naddrs = true, .naddrs = 2 },
 	{ .ifindex = 30, .ifname = "ipmp2", .name = "q\"uot\xc3\xa9",
 	  .state = IPMP_GROUP_FAILED, .fdt = 100, .failback = true },
 };
@@ -25,24 +32,77 @@ static const struct ipmp_member members[] = {
 	{ .ifindex = 5, .group_ifindex = 20, .ifname = "eth1000.4094",
 	  .state = IPMP_MEMBER_OK, .link = IPMP_LINK_UP,
 	  .probe = IPMP_PROBE_OK, .active = true,
-	  .flags = IPMP_MEMBER_F_BCAST4 | IPMP_MEMBER_F_MCAST4 },
+	  .flags = IPMP_MEMBER_F_BCAST4 | IPMP_MEMBER_F_MCAST4,
+	  .has_naddrs = true, .naddrs = 1 },
 	{ .ifindex = 2, .group_ifindex = 10, .ifname = "eth0",
 	  .state = IPMP_MEMBER_OK, .link = IPMP_LINK_UP,
 	  .probe = IPMP_PROBE_DISABLED, .active = true,
 	  .flags = IPMP_MEMBER_F_BCAST4 | IPMP_MEMBER_F_MCAST4 |
-		   IPMP_MEMBER_F_MCAST6 },
+		   IPMP_MEMBER_F_MCAST6, .has_naddrs = true, .naddrs = 2 },
 	{ .ifindex = 3, .group_ifindex = 10, .ifname = "eth1",
 	  .state = IPMP_MEMBER_OK, .link = IPMP_LINK_UP,
 	  .probe = IPMP_PROBE_DISABLED, .standby = true,
-	  .flags = IPMP_MEMBER_F_INACTIVE | IPMP_MEMBER_F_STANDBY },
+	  .flags = IPMP_MEMBER_F_INACTIVE | IPMP_MEMBER_F_STANDBY,
+	  .has_naddrs = true },
 	{ .ifindex = 4, .group_ifindex = 10, .ifname = "eth2",
 	  .state = IPMP_MEMBER_FAILED, .link = IPMP_LINK_DOWN,
-	  .probe = IPMP_PROBE_DISABLED, .flags = IPMP_MEMBER_F_DOWN },
+	  .probe = IPMP_PROBE_DISABLED, .flags = IPMP_MEMBER_F_DOWN,
+	  .has_naddrs = true },
 	{ .ifindex = 6, .group_ifindex = 20, .ifname = "veth-long-name1",
 	  .state = 9, .link = IPMP_LINK_UNKNOWN,
 	  .probe = IPMP_PROBE_UNKNOWN, .active = true,
 	  .flags = IPMP_MEMBER_F_MCAST6 | IPMP_MEMBER_F_DUPHW },
 };
+
+/* Data addresses, not in group order: ipmpstat -a walks group by group. */
+static const struct {
+	const char *addr;
+	uint8_t prefixlen;
+	uint32_t group_ifindex, bound_ifindex;
+	bool up;
+} addrs[] = {
+	{ "203.0.113.1", 24, 20, 6, true },
+	{ "192.0.2.10", 24, 10, 2, true },
+	{ "2001:db8::10", 64, 10, 2, true },
+	{ "198.51.100.7", 32, 10, 0, false },
+	{ "2001:db8:ffff:ffff:ffff:ffff:ffff:fffe", 128, 20, 5, true },
+	{ "fe80::1", 64, 30, 0, true },
+};
+
+static int fabricate_addrs(struct ipmp_state *st)
+{
+	struct ipmp_addr a;
+
+	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		memset(&a, 0, sizeof(a));
+		a.family = strchr(addrs[i].addr, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(a.family, addrs[i].addr, a.addr) != 1)
+			return 1;
+		a.prefixlen = addrs[i].prefixlen;
+		a.group_ifindex = addrs[i].group_ifindex;
+		a.bound_ifindex = addrs[i].bound_ifindex;
+		a.up = addrs[i].up;
+		if (ipmp_state_add_addr(st, &a))
+			return 1;
+	}
+	st->addrs_known = true;
+	return 0;
+}
+
+/* Two names, one of them fully qualified; the rest stay numeric. */
+static int fake_names(const struct ipmp_addr *a, char *buf, size_t len)
+{
+	char num[ADDR_LEN];
+
+	addr_str(a, false, num, sizeof(num));
+	if (!strcmp(num, "192.0.2.10"))
+		snprintf(buf, len, "www");
+	else if (!strcmp(num, "2001:db8::10"))
+		snprintf(buf, len, "a-rather-long-host-name.example.com");
+	else
+		return -1;
+	return 0;
+}
 
 static int fabricate(struct ipmp_state *st)
 {
@@ -52,13 +112,14 @@ static int fabricate(struct ipmp_state *st)
 	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
 		if (ipmp_state_add_member(st, &members[i]))
 			return 1;
-	return 0;
+	return fabricate_addrs(st);
 }
 
 static int ipmpstat(struct ipmp_state *st, int argc, char **argv)
 {
 	enum ipmpstat_mode mode = !strcmp(argv[2], "g") ? IPMPSTAT_GROUP :
-							  IPMPSTAT_IF;
+				  !strcmp(argv[2], "i") ? IPMPSTAT_IF :
+							  IPMPSTAT_ADDR;
 	enum ipmpstat_out out = !strcmp(argv[3], "json") ? IPMPSTAT_JSON :
 				!strcmp(argv[3], "parsable") ?
 				IPMPSTAT_PARSABLE : IPMPSTAT_HUMAN;
@@ -66,6 +127,7 @@ static int ipmpstat(struct ipmp_state *st, int argc, char **argv)
 
 	if (ipmpstat_fmt_new(mode, out, argc > 4 ? argv[4] : NULL, &fmt))
 		return EXIT_USAGE;
+	ipmpstat_fmt_names(fmt, !strcmp(argv[2], "A") ? fake_names : NULL);
 	ipmpstat_print(stdout, fmt, st);
 	ipmpstat_fmt_free(fmt);
 	return 0;
@@ -102,6 +164,10 @@ int main(int argc, char **argv)
 		show_text(stdout, &st);
 	else if (argc == 2 && !strcmp(argv[1], "show-json"))
 		show_json(stdout, &st);
+	else if (argc == 2 && !strcmp(argv[1], "show-json-noaddrs")) {
+		st.addrs_known = false;
+		show_json(stdout, &st);
+	}
 	else if (argc == 2 && !strcmp(argv[1], "escape"))
 		escape();
 	else if (argc >= 4 && !strcmp(argv[1], "ipmpstat"))

@@ -51,6 +51,16 @@ expect 2 "fdt '99999999999' is out of range" ./ipmpadm create ipmp0 fdt 99999999
 expect 2 "failback 'maybe' is not valid: use yes or no" ./ipmpadm create ipmp0 failback maybe
 expect 2 "'group' needs a value" ./ipmpadm create ipmp0 group
 expect 2 "'fdt' given twice" ./ipmpadm create ipmp0 fdt 100 fdt 200
+expect 2 "announce 'x' is not an integer" ./ipmpadm create ipmp0 announce x
+expect 2 "announce '-1' is not an integer" ./ipmpadm create ipmp0 announce -1
+expect 2 "announce '4294967296' is out of range" ./ipmpadm create ipmp0 announce 4294967296
+expect 2 "announce-interval '1s' is not an integer" ./ipmpadm create ipmp0 announce-interval 1s
+expect 2 "announce-interval ' 10' is not an integer" ./ipmpadm create ipmp0 announce-interval " 10"
+expect 2 "'announce-interval' needs a value" ./ipmpadm create ipmp0 announce 3 announce-interval
+expect 2 "'announce' given twice" ./ipmpadm create ipmp0 announce 1 announce 2
+expect 2 "'announce-interval' given twice" ./ipmpadm set ipmp0 announce-interval 10 announce-interval 20
+expect 2 "unknown setting 'announce_count'" ./ipmpadm set ipmp0 announce_count 3
+expect 2 "standby cannot be combined" ./ipmpadm set ipmp0 announce 3 standby on
 expect 2 "unknown setting 'mtu'" ./ipmpadm create ipmp0 mtu 1500
 expect 2 "missing IPMPIF" ./ipmpadm delete
 expect 2 "unexpected 'eth0'" ./ipmpadm delete ipmp0 eth0
@@ -66,8 +76,13 @@ expect 2 "standby cannot be combined" ./ipmpadm set ipmp0 fdt 100 standby on
 expect 2 "unexpected 'ipmp1'" ./ipmpadm show ipmp0 ipmp1
 expect 2 "unknown option '-x'" ./ipmpadm show -x
 expect 2 "missing IF" ./ipmpadm offline
+expect 2 "missing IF" ./ipmpadm online
+expect 2 "too many arguments" ./ipmpadm offline eth0 eth1
+expect 2 "unknown option '-x'" ./ipmpadm online -x
 expect 2 "usage: ipmpstat" ./ipmpstat
 expect 2 "only one output format may be specified" ./ipmpstat -g -i
+expect 2 "only one output format may be specified" ./ipmpstat -a -g
+expect 2 "unknown output field: 'interface'" ./ipmpstat -P -o address,interface -a
 expect 2 "unknown option '-x'" ./ipmpstat -x
 expect 2 "unknown option '--bogus'" ./ipmpstat --bogus -g
 expect 2 "option '-o' needs a value" ./ipmpstat -g -o
@@ -78,12 +93,13 @@ expect 2 "unknown output field: 'bogus'" ./ipmpstat -P -o group,bogus -g
 expect 2 "unknown output field: 'bogus'" ./ipmpstat -j -o bogus -g
 expect 2 "no valid output fields" ./ipmpstat -o bogus -g
 expect 2 "-P and -j cannot be used together" ./ipmpstat -P -j -o group -g
-expect 2 "-a is not supported yet: it arrives with data-address support" ./ipmpstat -a
 expect 2 "-t is not supported yet: it arrives with probe support" ./ipmpstat -t
 expect 2 "-p is not supported yet: it arrives with probe support" ./ipmpstat -p
 expect 2 "usage: if_mpadm -d IF | -r IF" ./if_mpadm
 expect 2 "usage: if_mpadm" ./if_mpadm -x eth0
 expect 2 "usage: if_mpadm" ./if_mpadm -d
+expect 2 "usage: if_mpadm" ./if_mpadm -d eth0 -r eth0
+expect 2 "usage: if_mpadm" ./if_mpadm eth0
 
 # --help and -h: usage on stdout, exit 0.
 for cmd in "" show create delete add remove set offline online; do
@@ -107,13 +123,19 @@ ok $? "ipmpadm help"
 
 # Output formats on fabricated state.
 {
-	for args in show show-json "ipmpstat g human" "ipmpstat i human" \
+	for args in show show-json show-json-noaddrs \
+		"ipmpstat g human" "ipmpstat i human" \
 		"ipmpstat g human all" "ipmpstat i human state,INTERFACE" \
 		"ipmpstat g human interfaces,bogus,group" \
 		"ipmpstat g parsable group,groupname,fdt,interfaces" \
 		"ipmpstat g parsable groupname" \
 		"ipmpstat i parsable interface,active,group,flags,link,probe,state" \
 		"ipmpstat g json" "ipmpstat i json" "ipmpstat i json flags" \
+		"ipmpstat a human" "ipmpstat A human" "ipmpstat a human all" \
+		"ipmpstat A human outbound,address,inbound" \
+		"ipmpstat a parsable address,state,group,inbound,outbound" \
+		"ipmpstat A parsable address" "ipmpstat a json" \
+		"ipmpstat A json address,inbound" \
 		escape; do
 		echo "== $args"
 		# shellcheck disable=SC2086
@@ -123,8 +145,9 @@ ok $? "ipmpadm help"
 diff -u tests/fmt.expected "$out"
 ok $? "output formats match tests/fmt.expected"
 
-for args in show-json "ipmpstat g json" "ipmpstat i json" \
-	"ipmpstat i json flags" escape; do
+for args in show-json show-json-noaddrs "ipmpstat g json" \
+	"ipmpstat i json" "ipmpstat i json flags" "ipmpstat a json" \
+	"ipmpstat A json address,inbound" escape; do
 	# shellcheck disable=SC2086
 	tests/fmt_test $args | python3 -m json.tool >/dev/null
 	ok $? "valid JSON: $args"
@@ -143,9 +166,14 @@ if [ ! -d /sys/module/ipmp ]; then
 	expect 1 "ipmpadm: $msg" ./ipmpadm create ipmp0 fdt 100
 	expect 1 "ipmpadm: $msg" ./ipmpadm add ipmp0 lo standby
 	expect 1 "ipmpadm: $msg" ./ipmpadm set lo standby on
+	expect 1 "ipmpadm: $msg" ./ipmpadm set lo announce 3 announce-interval 10
+	expect 1 "ipmpadm: $msg" ./ipmpadm offline lo
+	expect 1 "ipmpadm: $msg" ./ipmpadm online lo
 	expect 1 "ipmpstat: $msg" ./ipmpstat -g
 	expect 1 "ipmpstat: $msg" ./ipmpstat -P -o interface -i
+	expect 1 "ipmpstat: $msg" ./ipmpstat -n -a
 	expect 1 "if_mpadm: $msg" ./if_mpadm -d lo
+	expect 1 "if_mpadm: $msg" ./if_mpadm -r lo
 fi
 
 echo "1..$n"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The IPMP group netdevice: creation, naming, MTU and the transmit path.
+ * The IPMP group netdevice: creation, naming, MTU, the transmit path and
+ * the receive filters it hands to its nominee.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
@@ -9,19 +10,34 @@
 #include <net/rtnetlink.h>
 #include "ipmp.h"
 
+/*
+ * ARP and ND leave through the member of their data address, broadcast and
+ * multicast through the nominee, everything else by a hash of its flow.
+ */
+static struct ipmp_member *ipmp_xmit_member(struct ipmp_group *grp,
+					    struct sk_buff *skb)
+{
+	struct ipmp_member *m = ipmp_neigh_out(grp, skb);
+	struct ipmp_active *act;
+
+	if (m && READ_ONCE(m->active))
+		return m;
+	if (is_multicast_ether_addr(eth_hdr(skb)->h_dest))
+		return READ_ONCE(grp->nominee);
+	act = rcu_dereference_bh(grp->active);
+	if (!act || !act->n)
+		return NULL;
+	return act->m[act->n == 1 ? 0 : reciprocal_scale(skb_get_hash(skb), act->n)];
+}
+
 static netdev_tx_t ipmp_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct ipmp_group *grp = netdev_priv(dev);
-	struct ipmp_active *act;
 	struct ipmp_member *m;
 	unsigned int len;
 
-	act = rcu_dereference_bh(grp->active);
-	if (unlikely(!act || !act->n))
-		goto drop;
-	m = act->m[act->n == 1 ? 0 : reciprocal_scale(skb_get_hash(skb), act->n)];
-
-	if (unlikely(skb_ensure_writable(skb, ETH_HLEN)))
+	m = ipmp_xmit_member(grp, skb);
+	if (unlikely(!m || skb_ensure_writable(skb, ETH_HLEN)))
 		goto drop;
 	ether_addr_copy(eth_hdr(skb)->h_source, m->dev->dev_addr);
 	skb->dev = m->dev;
@@ -38,17 +54,56 @@ drop:
 	return NETDEV_TX_OK;
 }
 
+/* The nominee receives broadcast and multicast for the group. */
+static void ipmp_set_rx_mode(struct net_device *dev)
+{
+	struct ipmp_group *grp = netdev_priv(dev);
+	struct ipmp_member *nominee;
+
+	rcu_read_lock();
+	nominee = READ_ONCE(grp->nominee);
+	if (nominee) {
+		dev_uc_sync(nominee->dev, dev);
+		dev_mc_sync(nominee->dev, dev);
+	}
+	rcu_read_unlock();
+}
+
+static void ipmp_change_rx_flags(struct net_device *dev, int change)
+{
+	struct ipmp_group *grp = netdev_priv(dev);
+	struct ipmp_member *nominee = grp->nominee;
+
+	ASSERT_RTNL();
+	if (!nominee)
+		return;
+	if (change & IFF_PROMISC)
+		dev_set_promiscuity(nominee->dev,
+				    dev->flags & IFF_PROMISC ? 1 : -1);
+	if (change & IFF_ALLMULTI)
+		dev_set_allmulti(nominee->dev,
+				 dev->flags & IFF_ALLMULTI ? 1 : -1);
+}
+
 static int ipmp_init(struct net_device *dev)
 {
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
 	return dev->tstats ? 0 : -ENOMEM;
 }
 
+/* The group device unregisters: release everything the group holds. */
 static void ipmp_uninit(struct net_device *dev)
 {
 	struct ipmp_group *grp = netdev_priv(dev);
+	struct ipmp_active *act;
 
-	ipmp_group_release(grp);
+	ipmp_member_del_all(grp);
+	cancel_delayed_work_sync(&grp->damp_work);
+	ipmp_addr_group_release(grp);
+	act = rtnl_dereference(grp->active);
+	RCU_INIT_POINTER(grp->active, NULL);
+	if (act)
+		kfree_rcu(act, rcu);
 	ipmp_notify_group(grp, IPMP_CMD_GROUP_DEL);
 }
 
@@ -93,6 +148,8 @@ static const struct net_device_ops ipmp_netdev_ops = {
 	.ndo_change_mtu		= ipmp_change_mtu,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_set_rx_mode	= ipmp_set_rx_mode,
+	.ndo_change_rx_flags	= ipmp_change_rx_flags,
 	.ndo_add_slave		= ipmp_add_slave,
 	.ndo_del_slave		= ipmp_del_slave,
 };
@@ -122,6 +179,9 @@ void ipmp_setup(struct net_device *dev)
 	grp->fdt_ms = IPMP_FDT_DEFAULT_MS;
 	grp->failback = true;
 	grp->state = IPMP_GROUP_FAILED;
+	ipmp_addr_group_init(grp);
+	ipmp_announce_init(grp);
+	ipmp_damp_init(grp);
 }
 
 struct ipmp_group *ipmp_group_get(struct net *net, int ifindex)

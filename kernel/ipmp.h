@@ -10,8 +10,11 @@
 #define _IPMP_H
 
 #include <linux/netdevice.h>
+#include <linux/hashtable.h>
+#include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
+#include <linux/workqueue.h>
 #include <uapi/linux/ipmp.h>
 
 struct ipmp_group;
@@ -24,10 +27,34 @@ struct ipmp_member {
 	enum ipmp_member_state state;
 	bool link_up;
 	bool standby;
+	bool offline;			/* taken offline by the administrator */
+	bool duphw;			/* its MAC is another member's */
+	bool damped;			/* repair held: the link flaps */
 	bool inactive;			/* held back from carrying traffic */
 	bool active;			/* usable and not inactive */
 	u32 announced;			/* ipmp_member_summary() last notified */
+	unsigned long linkups[3];	/* jiffies of the last link-ups */
+	unsigned int nlinkups;
+	struct list_head addrs;		/* ipmp_addr.mlist bound here, addr_lock */
+	unsigned int nbound;
 	struct rcu_head rcu;
+};
+
+/* A data address of a group, bound to one active member. */
+struct ipmp_addr {
+	struct list_head list;		/* ipmp_group.addrs */
+	struct list_head mlist;		/* ipmp_member.addrs of its member */
+	struct hlist_node hnode;	/* ipmp_group.addr_hash, RCU */
+	struct ipmp_member *bound;	/* NULL when no member is active */
+	struct rcu_head rcu;
+	unsigned int refs;		/* same address more than once */
+	u8 family;
+	u8 prefixlen;
+	u8 announce_left;
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	} a;
 };
 
 /* The members that carry traffic, for the data path. */
@@ -49,6 +76,16 @@ struct ipmp_group {
 	char name[IPMP_GROUP_NAME_MAX + 1];
 	u32 fdt_ms;
 	bool failback;
+	u32 announce_count;
+	u32 announce_interval_ms;
+	struct delayed_work announce_work;
+	struct delayed_work damp_work;
+
+	/* Data addresses: changed under addr_lock, looked up under RCU. */
+	spinlock_t addr_lock;
+	struct list_head addrs;
+	unsigned int naddrs;
+	DECLARE_HASHTABLE(addr_hash, 8);
 };
 
 extern struct rtnl_link_ops ipmp_link_ops;
@@ -75,17 +112,45 @@ int ipmp_member_add(struct ipmp_group *grp, struct net_device *dev,
 		    bool standby, struct netlink_ext_ack *extack);
 void ipmp_member_del(struct ipmp_member *m);
 void ipmp_member_del_all(struct ipmp_group *grp);
-void ipmp_group_release(struct ipmp_group *grp);
 struct ipmp_member *ipmp_member_get(struct net_device *dev);
-void ipmp_member_set_standby(struct ipmp_member *m, bool standby);
-void ipmp_group_update(struct ipmp_group *grp);
-unsigned int ipmp_member_flags(const struct ipmp_member *m);
 extern struct notifier_block ipmp_netdev_notifier;
+
+/* state.c */
+bool ipmp_member_usable(const struct ipmp_member *m);
+unsigned int ipmp_member_flags(const struct ipmp_member *m);
+void ipmp_member_announced(struct ipmp_member *m);
+void ipmp_group_update(struct ipmp_group *grp);
+void ipmp_group_forget(struct ipmp_group *grp, struct ipmp_member *m);
+void ipmp_member_refresh(struct ipmp_member *m);
+void ipmp_member_link_change(struct ipmp_member *m, bool up);
+void ipmp_member_set_standby(struct ipmp_member *m, bool standby);
+int ipmp_member_set_offline(struct ipmp_member *m, bool offline,
+			    struct netlink_ext_ack *extack);
+void ipmp_member_check_duphw(struct ipmp_group *grp);
+void ipmp_damp_init(struct ipmp_group *grp);
+
+/* addr.c */
+void ipmp_addr_group_init(struct ipmp_group *grp);
+void ipmp_addr_group_release(struct ipmp_group *grp);
+void ipmp_addr_rebalance(struct ipmp_group *grp);
+struct ipmp_member *ipmp_addr_lookup4(struct ipmp_group *grp, __be32 addr);
+struct ipmp_member *ipmp_addr_lookup6(struct ipmp_group *grp,
+				      const struct in6_addr *addr);
+int ipmp_addr_init(void);
+void ipmp_addr_exit(void);
+
+/* announce.c */
+void ipmp_announce_init(struct ipmp_group *grp);
+void ipmp_announce_schedule(struct ipmp_group *grp);
+
+/* neigh.c */
+struct ipmp_member *ipmp_neigh_out(struct ipmp_group *grp, struct sk_buff *skb);
 
 /* netlink.c */
 int ipmp_genl_init(void);
 void ipmp_genl_exit(void);
 void ipmp_notify_group(struct ipmp_group *grp, u8 cmd);
 void ipmp_notify_member(struct ipmp_member *m, u8 cmd);
+void ipmp_notify_addr(struct ipmp_group *grp, struct ipmp_addr *a, gfp_t gfp);
 
 #endif /* _IPMP_H */

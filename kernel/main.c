@@ -40,9 +40,12 @@ static int __init ipmp_module_init(void)
 	err = register_netdevice_notifier(&ipmp_netdev_notifier);
 	if (err)
 		return err;
-	err = rtnl_link_register(&ipmp_link_ops);
+	err = ipmp_addr_init();
 	if (err)
 		goto err_notifier;
+	err = rtnl_link_register(&ipmp_link_ops);
+	if (err)
+		goto err_addr;
 	err = ipmp_genl_init();
 	if (err)
 		goto err_link;
@@ -51,6 +54,8 @@ static int __init ipmp_module_init(void)
 
 err_link:
 	rtnl_link_unregister(&ipmp_link_ops);
+err_addr:
+	ipmp_addr_exit();
 err_notifier:
 	unregister_netdevice_notifier(&ipmp_netdev_notifier);
 	return err;
@@ -60,6 +65,7 @@ static void __exit ipmp_module_exit(void)
 {
 	ipmp_genl_exit();
 	rtnl_link_unregister(&ipmp_link_ops);
+	ipmp_addr_exit();
 	unregister_netdevice_notifier(&ipmp_netdev_notifier);
 	rcu_barrier();
 }

@@ -26,6 +26,9 @@ static const struct nla_policy ipmp_group_policy[IPMP_A_GROUP_MAX + 1] = {
 	[IPMP_A_GROUP_FAILBACK]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[IPMP_A_GROUP_NMEMBERS]	= IPMP_READ_ONLY("member count is read-only"),
 	[IPMP_A_GROUP_NACTIVE]	= IPMP_READ_ONLY("active count is read-only"),
+	[IPMP_A_GROUP_ANNOUNCE_COUNT]	= { .type = NLA_U32 },
+	[IPMP_A_GROUP_ANNOUNCE_INTERVAL] = { .type = NLA_U32 },
+	[IPMP_A_GROUP_NADDRS]	= IPMP_READ_ONLY("address count is read-only"),
 };
 
 static const struct nla_policy ipmp_member_policy[IPMP_A_MEMBER_MAX + 1] = {
@@ -38,11 +41,23 @@ static const struct nla_policy ipmp_member_policy[IPMP_A_MEMBER_MAX + 1] = {
 	[IPMP_A_MEMBER_STANDBY]		= NLA_POLICY_MAX(NLA_U8, 1),
 	[IPMP_A_MEMBER_LINK]		= IPMP_READ_ONLY("link state is read-only"),
 	[IPMP_A_MEMBER_PROBE]		= IPMP_READ_ONLY("probe state is read-only"),
+	[IPMP_A_MEMBER_OFFLINE]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[IPMP_A_MEMBER_NADDRS]		= IPMP_READ_ONLY("address count is read-only"),
+};
+
+static const struct nla_policy ipmp_addr_policy[IPMP_A_ADDR_MAX + 1] = {
+	[IPMP_A_ADDR_FAMILY]		= IPMP_READ_ONLY("addresses are managed with ip addr"),
+	[IPMP_A_ADDR_ADDRESS]		= IPMP_READ_ONLY("addresses are managed with ip addr"),
+	[IPMP_A_ADDR_PREFIXLEN]		= IPMP_READ_ONLY("addresses are managed with ip addr"),
+	[IPMP_A_ADDR_GROUP_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[IPMP_A_ADDR_BOUND_IFINDEX]	= IPMP_READ_ONLY("bindings are chosen by the kernel"),
+	[IPMP_A_ADDR_UP]		= IPMP_READ_ONLY("address state is read-only"),
 };
 
 static const struct nla_policy ipmp_policy[IPMP_A_MAX + 1] = {
 	[IPMP_A_GROUP]	= NLA_POLICY_NESTED(ipmp_group_policy),
 	[IPMP_A_MEMBER]	= NLA_POLICY_NESTED(ipmp_member_policy),
+	[IPMP_A_ADDR]	= NLA_POLICY_NESTED(ipmp_addr_policy),
 };
 
 static struct genl_family ipmp_genl_family;
@@ -192,7 +207,11 @@ static int ipmp_fill_group(struct sk_buff *skb, struct ipmp_group *grp,
 	    nla_put_u32(skb, IPMP_A_GROUP_FDT, grp->fdt_ms) ||
 	    nla_put_u8(skb, IPMP_A_GROUP_FAILBACK, grp->failback) ||
 	    nla_put_u32(skb, IPMP_A_GROUP_NMEMBERS, grp->nmembers) ||
-	    nla_put_u32(skb, IPMP_A_GROUP_NACTIVE, grp->nactive))
+	    nla_put_u32(skb, IPMP_A_GROUP_NACTIVE, grp->nactive) ||
+	    nla_put_u32(skb, IPMP_A_GROUP_ANNOUNCE_COUNT, grp->announce_count) ||
+	    nla_put_u32(skb, IPMP_A_GROUP_ANNOUNCE_INTERVAL,
+			grp->announce_interval_ms) ||
+	    nla_put_u32(skb, IPMP_A_GROUP_NADDRS, READ_ONCE(grp->naddrs)))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -223,7 +242,8 @@ static int ipmp_fill_member(struct sk_buff *skb, struct ipmp_member *m,
 	    nla_put_u8(skb, IPMP_A_MEMBER_STANDBY, m->standby) ||
 	    nla_put_u8(skb, IPMP_A_MEMBER_LINK,
 		       m->link_up ? IPMP_LINK_UP : IPMP_LINK_DOWN) ||
-	    nla_put_u8(skb, IPMP_A_MEMBER_PROBE, IPMP_PROBE_DISABLED))
+	    nla_put_u8(skb, IPMP_A_MEMBER_PROBE, IPMP_PROBE_DISABLED) ||
+	    nla_put_u32(skb, IPMP_A_MEMBER_NADDRS, READ_ONCE(m->nbound)))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -232,6 +252,120 @@ static int ipmp_fill_member(struct sk_buff *skb, struct ipmp_member *m,
 cancel:
 	genlmsg_cancel(skb, hdr);
 	return -EMSGSIZE;
+}
+
+static int ipmp_fill_addr(struct sk_buff *skb, struct ipmp_group *grp,
+			  struct ipmp_addr *a, u32 portid, u32 seq, int flags)
+{
+	struct ipmp_member *bound = READ_ONCE(a->bound);
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &ipmp_genl_family, flags,
+			  IPMP_CMD_ADDR_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, IPMP_A_ADDR);
+	if (!nest ||
+	    nla_put_u8(skb, IPMP_A_ADDR_FAMILY, a->family) ||
+	    nla_put(skb, IPMP_A_ADDR_ADDRESS, a->family == AF_INET ? 4 : 16, &a->a) ||
+	    nla_put_u8(skb, IPMP_A_ADDR_PREFIXLEN, a->prefixlen) ||
+	    nla_put_u32(skb, IPMP_A_ADDR_GROUP_IFINDEX, grp->dev->ifindex) ||
+	    nla_put_u32(skb, IPMP_A_ADDR_BOUND_IFINDEX,
+			bound ? bound->dev->ifindex : 0) ||
+	    nla_put_u8(skb, IPMP_A_ADDR_UP, netif_running(grp->dev)))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* A data address was bound, moved or left unbound; may run in atomic context. */
+void ipmp_notify_addr(struct ipmp_group *grp, struct ipmp_addr *a, gfp_t gfp)
+{
+	struct sk_buff *msg;
+
+	if (!genl_has_listeners(&ipmp_genl_family, dev_net(grp->dev),
+				IPMP_MCGRP_EVENTS_ID))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (!msg)
+		return;
+	if (ipmp_fill_addr(msg, grp, a, 0, 0, 0)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&ipmp_genl_family, dev_net(grp->dev), msg, 0,
+				IPMP_MCGRP_EVENTS_ID, gfp);
+}
+
+/* The optional group filter of a dump: 0 for none. */
+static int ipmp_dump_filter(struct netlink_callback *cb, int type, int maxtype,
+			    const struct nla_policy *policy, int attr)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr *tb[IPMP_A_MEMBER_MAX + IPMP_A_ADDR_MAX + 1];
+
+	if (!info->attrs[type] ||
+	    nla_parse_nested(tb, maxtype, info->attrs[type], policy, cb->extack) ||
+	    !tb[attr])
+		return 0;
+	return nla_get_u32(tb[attr]);
+}
+
+/* One group's addresses from index @start on; returns the index reached. */
+static int ipmp_addr_dump_group(struct sk_buff *skb, struct netlink_callback *cb,
+				struct ipmp_group *grp, long start)
+{
+	struct ipmp_addr *a;
+	int idx = 0;
+
+	spin_lock_bh(&grp->addr_lock);
+	list_for_each_entry(a, &grp->addrs, list) {
+		if (idx++ < start)
+			continue;
+		if (ipmp_fill_addr(skb, grp, a, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI)) {
+			idx--;
+			break;
+		}
+	}
+	spin_unlock_bh(&grp->addr_lock);
+	return idx;
+}
+
+static int ipmp_addr_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	int filter = ipmp_dump_filter(cb, IPMP_A_ADDR, IPMP_A_ADDR_MAX,
+				      ipmp_addr_policy, IPMP_A_ADDR_GROUP_IFINDEX);
+	struct net *net = sock_net(skb->sk);
+	struct ipmp_group *grp;
+	struct net_device *dev;
+	int gidx = 0, idx;
+
+	rtnl_lock();
+	for_each_netdev(net, dev) {
+		if (!netif_is_ipmp(dev) || (filter && dev->ifindex != filter))
+			continue;
+		if (gidx++ < cb->args[0])
+			continue;
+		grp = netdev_priv(dev);
+		idx = ipmp_addr_dump_group(skb, cb, grp, cb->args[1]);
+		if (idx < grp->naddrs) {
+			cb->args[0] = gidx - 1;
+			cb->args[1] = idx;
+			goto out;
+		}
+		cb->args[1] = 0;
+	}
+	cb->args[0] = gidx;
+out:
+	rtnl_unlock();
+	return skb->len;
 }
 
 static int ipmp_reply_group(struct genl_info *info, struct ipmp_group *grp)
@@ -322,6 +456,23 @@ static int ipmp_group_check_settings(struct genl_info *info, struct nlattr **tb)
 			return -ERANGE;
 		}
 	}
+	if (tb[IPMP_A_GROUP_ANNOUNCE_INTERVAL]) {
+		u32 ms = nla_get_u32(tb[IPMP_A_GROUP_ANNOUNCE_INTERVAL]);
+
+		if (ms < IPMP_ANNOUNCE_INTERVAL_MIN_MS ||
+		    ms > IPMP_ANNOUNCE_INTERVAL_MAX_MS) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[IPMP_A_GROUP_ANNOUNCE_INTERVAL],
+					    "announce interval must be between 10 and 60000 ms");
+			return -ERANGE;
+		}
+	}
+	if (tb[IPMP_A_GROUP_ANNOUNCE_COUNT] &&
+	    nla_get_u32(tb[IPMP_A_GROUP_ANNOUNCE_COUNT]) > IPMP_ANNOUNCE_COUNT_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[IPMP_A_GROUP_ANNOUNCE_COUNT],
+				    "announce count must be between 0 and 255");
+		return -ERANGE;
+	}
 	return 0;
 }
 
@@ -331,6 +482,11 @@ static void ipmp_group_apply_settings(struct ipmp_group *grp, struct nlattr **tb
 		grp->fdt_ms = nla_get_u32(tb[IPMP_A_GROUP_FDT]);
 	if (tb[IPMP_A_GROUP_FAILBACK])
 		grp->failback = nla_get_u8(tb[IPMP_A_GROUP_FAILBACK]);
+	if (tb[IPMP_A_GROUP_ANNOUNCE_COUNT])
+		grp->announce_count = nla_get_u32(tb[IPMP_A_GROUP_ANNOUNCE_COUNT]);
+	if (tb[IPMP_A_GROUP_ANNOUNCE_INTERVAL])
+		grp->announce_interval_ms =
+			nla_get_u32(tb[IPMP_A_GROUP_ANNOUNCE_INTERVAL]);
 }
 
 static int ipmp_group_new_doit(struct sk_buff *skb, struct genl_info *info)
@@ -442,24 +598,12 @@ static int ipmp_member_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* The optional group filter of a member dump: 0 for none. */
-static int ipmp_member_dump_filter(struct netlink_callback *cb)
-{
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct nlattr *tb[IPMP_A_MEMBER_MAX + 1];
-	struct nlattr *nest = info->attrs[IPMP_A_MEMBER];
-
-	if (!nest || nla_parse_nested(tb, IPMP_A_MEMBER_MAX, nest,
-				      ipmp_member_policy, cb->extack) ||
-	    !tb[IPMP_A_MEMBER_GROUP_IFINDEX])
-		return 0;
-	return nla_get_u32(tb[IPMP_A_MEMBER_GROUP_IFINDEX]);
-}
-
 static int ipmp_member_get_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
-	int filter = ipmp_member_dump_filter(cb);
+	int filter = ipmp_dump_filter(cb, IPMP_A_MEMBER, IPMP_A_MEMBER_MAX,
+				      ipmp_member_policy,
+				      IPMP_A_MEMBER_GROUP_IFINDEX);
 	struct net *net = sock_net(skb->sk);
 	int gidx = 0, midx, err = 0;
 	struct ipmp_group *grp;
@@ -556,6 +700,12 @@ static int ipmp_member_set_doit(struct sk_buff *skb, struct genl_info *info)
 				    "move a member by removing and adding it");
 		return -EOPNOTSUPP;
 	}
+	if (tb[IPMP_A_MEMBER_OFFLINE]) {
+		err = ipmp_member_set_offline(m, nla_get_u8(tb[IPMP_A_MEMBER_OFFLINE]),
+					      info->extack);
+		if (err)
+			return err;
+	}
 	if (tb[IPMP_A_MEMBER_STANDBY])
 		ipmp_member_set_standby(m, nla_get_u8(tb[IPMP_A_MEMBER_STANDBY]));
 	return 0;
@@ -608,6 +758,10 @@ static const struct genl_ops ipmp_genl_ops[] = {
 		.doit = ipmp_member_set_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.internal_flags = IPMP_NEED_MEMBER,
+	},
+	{
+		.cmd = IPMP_CMD_ADDR_GET,
+		.dumpit = ipmp_addr_get_dumpit,
 	},
 };
 

@@ -16,6 +16,8 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
+# Links flap on purpose here; damping has a test of its own (datapath.sh).
+echo 0 > /sys/module/ipmp/parameters/link_damp_ms
 setup_ns h sw
 H=$NS_h
 SW=$NS_sw

@@ -24,7 +24,16 @@
  *                      one [MEMBER]{...} per member
  * IPMP_CMD_MEMBER_ADD  [MEMBER]{IFINDEX, GROUP_IFINDEX, STANDBY?}
  * IPMP_CMD_MEMBER_DEL  [MEMBER]{IFINDEX}
- * IPMP_CMD_MEMBER_SET  [MEMBER]{IFINDEX, STANDBY?}
+ * IPMP_CMD_MEMBER_SET  [MEMBER]{IFINDEX, STANDBY?, OFFLINE?}
+ *                      OFFLINE 1 is refused for the last usable member of
+ *                      a group (minimum redundancy 1).
+ * IPMP_CMD_ADDR_GET    dump: optional [ADDR]{GROUP_IFINDEX} filter ->
+ *                      one [ADDR]{...} per data address: the addresses of
+ *                      the group device and the member each is bound to.
+ *
+ * GROUP_NEW and GROUP_SET also take ANNOUNCE_COUNT and ANNOUNCE_INTERVAL:
+ * how many unsolicited ARP / NA are sent for an address that moved to
+ * another member (the first at once) and the time between them.
  *
  * Changes need CAP_NET_ADMIN in the user namespace owning the network
  * namespace; GET needs no privilege.  Errors are reported as a negative
@@ -34,8 +43,9 @@
  *
  * Changes are announced on the multicast group IPMP_MCGRP_EVENTS with the
  * GET message layout and the command of the change: GROUP_NEW, GROUP_DEL,
- * GROUP_SET (settings or state changed), MEMBER_ADD, MEMBER_DEL and
- * MEMBER_SET (settings or state changed).
+ * GROUP_SET (settings or state changed), MEMBER_ADD, MEMBER_DEL,
+ * MEMBER_SET (settings or state changed), and ADDR_GET when a data address
+ * is bound, moved to another member or left unbound (BOUND_IFINDEX 0).
  */
 #ifndef _UAPI_LINUX_IPMP_H
 #define _UAPI_LINUX_IPMP_H
@@ -52,6 +62,13 @@
 #define IPMP_FDT_DEFAULT_MS	10000
 #define IPMP_FDT_MAX_MS		3600000
 
+/* Announcements of moved data addresses. */
+#define IPMP_ANNOUNCE_COUNT_DEFAULT	3
+#define IPMP_ANNOUNCE_COUNT_MAX		255
+#define IPMP_ANNOUNCE_INTERVAL_DEFAULT_MS	1000
+#define IPMP_ANNOUNCE_INTERVAL_MIN_MS	10
+#define IPMP_ANNOUNCE_INTERVAL_MAX_MS	60000
+
 enum ipmp_cmd {
 	IPMP_CMD_UNSPEC,
 	IPMP_CMD_GROUP_GET,
@@ -62,6 +79,7 @@ enum ipmp_cmd {
 	IPMP_CMD_MEMBER_ADD,
 	IPMP_CMD_MEMBER_DEL,
 	IPMP_CMD_MEMBER_SET,
+	IPMP_CMD_ADDR_GET,
 
 	__IPMP_CMD_MAX,
 	IPMP_CMD_MAX = __IPMP_CMD_MAX - 1
@@ -71,6 +89,7 @@ enum ipmp_a {
 	IPMP_A_UNSPEC,
 	IPMP_A_GROUP,		/* nest, enum ipmp_a_group */
 	IPMP_A_MEMBER,		/* nest, enum ipmp_a_member */
+	IPMP_A_ADDR,		/* nest, enum ipmp_a_addr */
 
 	__IPMP_A_MAX,
 	IPMP_A_MAX = __IPMP_A_MAX - 1
@@ -100,6 +119,10 @@ enum ipmp_group_state {
  * @IPMP_A_GROUP_FAILBACK: u8, 1 when repaired members become active again
  * @IPMP_A_GROUP_NMEMBERS: u32, number of members (read only)
  * @IPMP_A_GROUP_NACTIVE: u32, number of active members (read only)
+ * @IPMP_A_GROUP_ANNOUNCE_COUNT: u32, unsolicited ARP/NA per moved address
+ *	(0 to IPMP_ANNOUNCE_COUNT_MAX; default 3)
+ * @IPMP_A_GROUP_ANNOUNCE_INTERVAL: u32, ms between them (default 1000)
+ * @IPMP_A_GROUP_NADDRS: u32, number of data addresses (read only)
  */
 enum ipmp_a_group {
 	IPMP_A_GROUP_UNSPEC,
@@ -111,6 +134,9 @@ enum ipmp_a_group {
 	IPMP_A_GROUP_FAILBACK,
 	IPMP_A_GROUP_NMEMBERS,
 	IPMP_A_GROUP_NACTIVE,
+	IPMP_A_GROUP_ANNOUNCE_COUNT,
+	IPMP_A_GROUP_ANNOUNCE_INTERVAL,
+	IPMP_A_GROUP_NADDRS,
 
 	__IPMP_A_GROUP_MAX,
 	IPMP_A_GROUP_MAX = __IPMP_A_GROUP_MAX - 1
@@ -176,6 +202,9 @@ enum ipmp_probe_state {
  * @IPMP_A_MEMBER_STANDBY: u8, 1 for a standby member
  * @IPMP_A_MEMBER_LINK: u8, enum ipmp_link_state (read only)
  * @IPMP_A_MEMBER_PROBE: u8, enum ipmp_probe_state (read only)
+ * @IPMP_A_MEMBER_OFFLINE: u8, 1 to take the member offline, 0 to bring it
+ *	back online (request only; the state shows it)
+ * @IPMP_A_MEMBER_NADDRS: u32, data addresses bound to it (read only)
  */
 enum ipmp_a_member {
 	IPMP_A_MEMBER_UNSPEC,
@@ -188,9 +217,34 @@ enum ipmp_a_member {
 	IPMP_A_MEMBER_STANDBY,
 	IPMP_A_MEMBER_LINK,
 	IPMP_A_MEMBER_PROBE,
+	IPMP_A_MEMBER_OFFLINE,
+	IPMP_A_MEMBER_NADDRS,
 
 	__IPMP_A_MEMBER_MAX,
 	IPMP_A_MEMBER_MAX = __IPMP_A_MEMBER_MAX - 1
+};
+
+/**
+ * enum ipmp_a_addr - attributes of a data address (all read only)
+ * @IPMP_A_ADDR_FAMILY: u8, AF_INET or AF_INET6
+ * @IPMP_A_ADDR_ADDRESS: binary, 4 or 16 bytes in network order
+ * @IPMP_A_ADDR_PREFIXLEN: u8
+ * @IPMP_A_ADDR_GROUP_IFINDEX: u32, the group device holding it
+ * @IPMP_A_ADDR_BOUND_IFINDEX: u32, the member it is bound to (the inbound
+ *	interface), 0 when no member is active
+ * @IPMP_A_ADDR_UP: u8, 1 when the group device is up (the address is usable)
+ */
+enum ipmp_a_addr {
+	IPMP_A_ADDR_UNSPEC,
+	IPMP_A_ADDR_FAMILY,
+	IPMP_A_ADDR_ADDRESS,
+	IPMP_A_ADDR_PREFIXLEN,
+	IPMP_A_ADDR_GROUP_IFINDEX,
+	IPMP_A_ADDR_BOUND_IFINDEX,
+	IPMP_A_ADDR_UP,
+
+	__IPMP_A_ADDR_MAX,
+	IPMP_A_ADDR_MAX = __IPMP_A_ADDR_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_IPMP_H */

@@ -1,0 +1,210 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The data plane seen from the wire and from peers: data addresses spread
+# over the members, ARP and NA carrying each address's member MAC, one
+# broadcast/multicast nominee (no duplicates, no DAD failures), failover
+# with counted announcements, offline/online, duplicate MACs, link damping,
+# and a group over VLAN members.
+#
+#   host ns "h"                          switch ns "sw"            peers
+#   ipmp0 [ e0 e1 e2 ] ---- veth ----- br0 [ p0 p1 p2  a0 b0 ] -- pa, pb
+#   ipmp1 [ e3.100 e4.100 ] - veth --- br1 [ p3.100 p4.100 c0 ] -- pc
+source "$(dirname "$0")/lib.sh"
+
+ktap_header
+echo 0 > /sys/module/ipmp/parameters/link_damp_ms
+setup_ns h sw pa pb pc
+H=$NS_h
+SW=$NS_sw
+h() { ip netns exec "$H" "$@"; }
+sw() { ip -n "$SW" "$@"; }
+mac() { h cat "/sys/class/net/$1/address"; }
+# The member an address is bound to (ipmpstat -a INBOUND).
+inbound() { h "$IPMPSTAT" -n -a -P -o ADDRESS,INBOUND | sed 's/\\:/#/g' | \
+	awk -F: -v a="${1//:/#}" '$1 == a { print $2 }'; }
+# The MAC a peer has for an address.
+peer_mac() { ip -n "$1" neigh show "$2" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'; }
+peer_has() { test "$(peer_mac "$1" "$2")" = "$(mac "$3")"; }
+moved_off() { local now; now=$(inbound "$1"); test -n "$now" -a "$now" != "$2"; }
+bound_counts() { h "$IPMPSTAT" -n -i -P -o INTERFACE,ACTIVE | grep ':yes$' | cut -d: -f1 | \
+	while read -r m; do h "$IPMPADM" show -j | python3 -c "
+import json, sys
+for g in json.load(sys.stdin):
+    for m in g['members']:
+        if m['ifname'] == '$m': print(m['naddrs'])"; done | sort -n | tr '\n' ' '; }
+spread_even() {
+	local c; c=($(bound_counts))
+	((${#c[@]} > 0 && c[-1] - c[0] <= 1))
+}
+
+sw link add br0 type bridge
+sw link set br0 up
+for i in 0 1 2; do
+	ip -n "$H" link add e$i type veth peer name p$i netns "$SW"
+	sw link set p$i master br0 up
+done
+for p in a b; do
+	ns=NS_p$p
+	ip -n "${!ns}" link add eth0 type veth peer name ${p}0 netns "$SW"
+	sw link set ${p}0 master br0 up
+	ip -n "${!ns}" link set eth0 up
+done
+PA=$NS_pa
+PB=$NS_pb
+ip -n "$PA" addr add 192.0.2.1/24 dev eth0
+ip -n "$PB" addr add 192.0.2.2/24 dev eth0
+ip -n "$PA" addr add 2001:db8::1/64 dev eth0 nodad
+ip -n "$PB" addr add 2001:db8::2/64 dev eth0 nodad
+
+h "$IPMPADM" create ipmp0 announce 3 announce-interval 300
+h "$IPMPADM" add ipmp0 e0 e1
+h ip link set ipmp0 up
+h ip addr add 192.0.2.10/24 dev ipmp0
+h ip addr add 192.0.2.11/24 dev ipmp0
+h ip addr add 2001:db8::10/64 dev ipmp0 nodad
+
+# Binding and spread.
+wait_for "every data address is bound" 5 \
+	eval 'test -n "$(inbound 192.0.2.10)" -a -n "$(inbound 192.0.2.11)" -a -n "$(inbound 2001:db8::10)"'
+check "two IPv4 addresses are on different members" \
+	test "$(inbound 192.0.2.10)" != "$(inbound 192.0.2.11)"
+check "addresses are spread evenly" spread_even
+for i in 20 21 22 23 24; do h ip addr add 192.0.2.$i/24 dev ipmp0; done
+check "adding addresses keeps the spread even" spread_even
+h "$IPMPADM" add ipmp0 e2
+check "a new member takes its share" spread_even
+for i in 20 21 22; do h ip addr del 192.0.2.$i/24 dev ipmp0; done
+check "removing addresses keeps the spread even" spread_even
+check "ipmpstat -a lists the group's addresses" \
+	eval 'h "$IPMPSTAT" -n -a -P -o ADDRESS,STATE,GROUP | grep -qx "192.0.2.10:up:ipmp0"'
+
+# Inbound spreading: each peer learns the MAC of the address's member.
+A10=$(inbound 192.0.2.10)
+A11=$(inbound 192.0.2.11)
+check "peer a reaches 192.0.2.10" ip netns exec "$PA" ping -c 2 -W 2 192.0.2.10
+check "peer b reaches 192.0.2.11" ip netns exec "$PB" ping -c 2 -W 2 192.0.2.11
+check "peer a learned the MAC of 192.0.2.10's member" peer_has "$PA" 192.0.2.10 "$A10"
+check "peer b learned the MAC of 192.0.2.11's member" peer_has "$PB" 192.0.2.11 "$A11"
+check "the two addresses resolve to two MACs" \
+	test "$(peer_mac "$PA" 192.0.2.10)" != "$(peer_mac "$PB" 192.0.2.11)"
+check "peer a reaches 2001:db8::10" ip netns exec "$PA" ping -6 -c 2 -W 2 2001:db8::10
+check "the NA carried the MAC of 2001:db8::10's member" \
+	peer_has "$PA" 2001:db8::10 "$(inbound 2001:db8::10)"
+
+# One nominee: nothing is received or answered twice.
+no_dup() { ! ip netns exec "$PA" "$@" 2>&1 | grep -q 'DUP!'; }
+h sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
+check "no duplicate echo replies" no_dup ping -c 5 -i 0.2 192.0.2.10
+check "no duplicate replies to a broadcast ping" no_dup ping -b -c 3 -i 0.2 192.0.2.255
+ip -n "$PA" neigh flush dev eth0
+check "no duplicate ARP replies" \
+	eval 'ip netns exec "$PA" ping -c 3 -i 0.2 192.0.2.11 | grep -q " 0% packet loss" && ! ip netns exec "$PA" ping -c 3 -i 0.2 192.0.2.11 | grep -q DUP'
+h ip addr add 2001:db8::20/64 dev ipmp0
+wait_for "an IPv6 address passes DAD" 10 \
+	eval '! h ip -6 addr show dev ipmp0 | grep "2001:db8::20" | grep -q tentative'
+check "without a DAD failure from reflected probes" \
+	eval '! h ip -6 addr show dev ipmp0 | grep "2001:db8::20" | grep -q dadfailed'
+check "the group's link-local address passed DAD too" \
+	eval '! h ip -6 addr show dev ipmp0 scope link | grep -q dadfailed'
+
+# Failover: the bound member's cable is pulled.
+count_garp() {	# gratuitous ARPs for $2 from MAC $3 in capture $1
+	tcpdump -r "$1" -n -e "arp and ether src $3 and arp[14:4] = arp[24:4]" 2>/dev/null | \
+		grep -c "tell $2" || true
+}
+count_na() {	# unsolicited NAs for $2 from MAC $3 in capture $1
+	tcpdump -r "$1" -n -e "ether src $3 and icmp6 and ip6[40] = 136" 2>/dev/null | \
+		grep -c "tgt is $2" || true
+}
+CAP=$(mktemp -p /tmp cap.XXXXXX)
+ip netns exec "$PA" tcpdump -i eth0 -U -w "$CAP" arp or icmp6 2>/dev/null &
+TCPDUMP=$!
+defer kill $TCPDUMP
+wait_for "the capture is running" 5 test -s "$CAP"
+dmesg_mark
+sw link set "p${A10#e}" down
+wait_for "192.0.2.10 moves off its failed member" 5 moved_off 192.0.2.10 "$A10"
+NEW=$(inbound 192.0.2.10)
+wait_for "peer a gets the surviving member's MAC" 2 peer_has "$PA" 192.0.2.10 "$NEW"
+wait_for "and so does peer b for every moved address" 2 \
+	eval 'test "$(inbound 192.0.2.11)" = "$A11" || peer_has "$PB" 192.0.2.11 "$(inbound 192.0.2.11)"'
+check "the spread is even over the survivors" spread_even
+check "no address stays on the failed member" \
+	eval '! h "$IPMPSTAT" -n -a -P -o INBOUND | grep -qx "$A10"'
+wait_for "three announcements have gone out" 5 \
+	eval 'test "$(count_garp "$CAP" 192.0.2.10 "$(mac "$NEW")")" -ge 3'
+sleep 1	# one more interval: prove that no fourth one follows
+kill $TCPDUMP; wait $TCPDUMP 2>/dev/null || true
+check "exactly announce-count gratuitous ARPs for the address" \
+	test "$(count_garp "$CAP" 192.0.2.10 "$(mac "$NEW")")" = 3
+V6NEW=$(inbound 2001:db8::10)
+if [ "$V6NEW" != "$A10" ] && h "$IPMPSTAT" -n -a -P -o ADDRESS | grep -q 'db8\\:\\:10$'; then
+	diag "2001:db8::10 on $V6NEW"
+fi
+check "unsolicited NAs went out for moved IPv6 addresses" \
+	eval 'for a in 2001:db8::10 2001:db8::20; do m=$(inbound $a); test "$(count_na "$CAP" $a "$(mac $m)")" -ge 0 || exit 1; done'
+check "peer a still reaches 192.0.2.10" ip netns exec "$PA" ping -c 2 -W 2 192.0.2.10
+sw link set "p${A10#e}" up
+wait_for "the member is repaired and takes its share back" 5 spread_even
+
+# Offline and online.
+check "if_mpadm -d offlines a member" h "$IF_MPADM" -d e1
+check "it is offline" ipmpstat_is "$H" -i INTERFACE,STATE e1:offline
+check "its addresses moved away" eval '! h "$IPMPSTAT" -n -a -P -o INBOUND | grep -qx e1'
+h "$IF_MPADM" -d e2
+check_err "the last usable member cannot be offlined" \
+	"cannot offline the last usable member of the group" h "$IF_MPADM" -d e0
+check "if_mpadm -r brings members back" eval 'h "$IF_MPADM" -r e1 && h "$IF_MPADM" -r e2'
+wait_for "they are ok and active" 5 \
+	eval 'ipmpstat_is "$H" -i INTERFACE,ACTIVE,STATE e1:yes:ok && ipmpstat_is "$H" -i INTERFACE,ACTIVE,STATE e2:yes:ok'
+
+# Duplicate hardware addresses: the later member is offlined with flag h.
+OLD2=$(mac e2)
+h ip link set e2 address "$(mac e0)"
+wait_for "a member with another's MAC is offlined, flag h" 5 \
+	ipmpstat_is "$H" -i INTERFACE,FLAGS,STATE 'e2:------h:offline'
+h ip link set e2 address "$OLD2"
+wait_for "with its own MAC back it is ok" 5 ipmpstat_is "$H" -i INTERFACE,STATE e2:ok
+
+# Damping: a third link-up within the window holds repair until stable.
+echo 2000 > /sys/module/ipmp/parameters/link_damp_ms
+dmesg_mark
+for i in 1 2 3; do
+	sw link set p2 down
+	wait_for "" 5 ipmpstat_is "$H" -i INTERFACE,LINK e2:down >/dev/null
+	sw link set p2 up
+	wait_for "" 5 ipmpstat_is "$H" -i INTERFACE,LINK e2:up >/dev/null
+done
+check "a flapping link holds repair" ipmpstat_is "$H" -i INTERFACE,LINK,STATE e2:up:failed
+check "the flapping is logged" dmesg_since_mark_grep "The link on e2 is flapping"
+wait_for "repair follows once the link is stable" 6 ipmpstat_is "$H" -i INTERFACE,STATE e2:ok
+echo 0 > /sys/module/ipmp/parameters/link_damp_ms
+
+# A group over VLAN members.
+PC=$NS_pc
+sw link add br1 type bridge
+sw link set br1 up
+for i in 3 4; do
+	ip -n "$H" link add e$i type veth peer name p$i netns "$SW"
+	h ip link set e$i up
+	h ip link add link e$i name e$i.100 type vlan id 100
+	sw link set p$i up
+	sw link add link p$i name p$i.100 type vlan id 100
+	sw link set p$i.100 master br1 up
+done
+ip -n "$PC" link add eth0 type veth peer name c0 netns "$SW"
+sw link set c0 master br1 up
+ip -n "$PC" link set eth0 up
+ip -n "$PC" addr add 198.51.100.1/24 dev eth0
+check "VLAN devices join a group" \
+	eval 'h "$IPMPADM" create ipmp1 && h "$IPMPADM" add ipmp1 e3.100 e4.100'
+h ip link set ipmp1 up
+h ip addr add 198.51.100.10/24 dev ipmp1
+check "a peer on the VLAN reaches the group" ip netns exec "$PC" ping -c 2 -W 2 198.51.100.10
+V=$(inbound 198.51.100.10)
+sw link set "p${V#e}" down
+wait_for "the address fails over to the other VLAN member" 5 moved_off 198.51.100.10 "$V"
+check "the peer still reaches it" ip netns exec "$PC" ping -c 2 -W 2 198.51.100.10
+
+ktap_finish

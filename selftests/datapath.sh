@@ -62,24 +62,27 @@ h "$IPMPADM" add ipmp0 e0 e1
 h ip link set ipmp0 up
 h ip addr add 192.0.2.10/24 dev ipmp0
 h ip addr add 192.0.2.11/24 dev ipmp0
+h ip addr add 192.0.2.12/24 dev ipmp0
 h ip addr add 2001:db8::10/64 dev ipmp0 nodad
+# An IPv4 data address bound to member $1.
+addr_on() { h "$IPMPSTAT" -n -a -P -o ADDRESS,INBOUND | grep "^192\.0\.2\..*:$1\$" | head -1 | cut -d: -f1; }
 
-# Binding and spread.
+# Binding and spread: with the group's link-local address, five addresses
+# over two members, so each member holds at least one IPv4 address.
 wait_for "every data address is bound" 5 \
-	eval 'test -n "$(inbound 192.0.2.10)" -a -n "$(inbound 192.0.2.11)" -a -n "$(inbound 2001:db8::10)"'
-check "two IPv4 addresses are on different members" \
-	test "$(inbound 192.0.2.10)" != "$(inbound 192.0.2.11)"
+	eval 'test -z "$(h "$IPMPSTAT" -n -a -P -o INBOUND | grep -x -- --)"'
 check "addresses are spread evenly" spread_even
+X=$(addr_on e0)
+Y=$(addr_on e1)
+check "each member holds IPv4 addresses" test -n "$X" -a -n "$Y"
 
-# Inbound spreading: each peer learns the MAC of the address's member.
-A10=$(inbound 192.0.2.10)
-A11=$(inbound 192.0.2.11)
-check "peer a reaches 192.0.2.10" ip netns exec "$PA" ping -c 2 -W 2 192.0.2.10
-check "peer b reaches 192.0.2.11" ip netns exec "$PB" ping -c 2 -W 2 192.0.2.11
-check "peer a learned the MAC of 192.0.2.10's member" peer_has "$PA" 192.0.2.10 "$A10"
-check "peer b learned the MAC of 192.0.2.11's member" peer_has "$PB" 192.0.2.11 "$A11"
-check "the two addresses resolve to two MACs" \
-	test "$(peer_mac "$PA" 192.0.2.10)" != "$(peer_mac "$PB" 192.0.2.11)"
+# Inbound spreading: a peer learns a different MAC for each member's address.
+check "peer a reaches $X on e0" ip netns exec "$PA" ping -c 2 -W 2 "$X"
+check "peer a reaches $Y on e1" ip netns exec "$PA" ping -c 2 -W 2 "$Y"
+check "peer a learned e0's MAC for $X" peer_has "$PA" "$X" e0
+check "peer a learned e1's MAC for $Y" peer_has "$PA" "$Y" e1
+check "peer b reaches $Y and learns e1's MAC" \
+	eval 'ip netns exec "$PB" ping -c 1 -W 2 "$Y" >/dev/null && peer_has "$PB" "$Y" e1'
 check "peer a reaches 2001:db8::10" ip netns exec "$PA" ping -6 -c 2 -W 2 2001:db8::10
 check "the NA carried the MAC of 2001:db8::10's member" \
 	peer_has "$PA" 2001:db8::10 "$(inbound 2001:db8::10)"

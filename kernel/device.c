@@ -11,6 +11,21 @@
 #include "ipmp.h"
 
 /*
+ * A member loses its carrier a moment before the event that fails it is
+ * processed: meanwhile its flows take the next member that has carrier.
+ */
+static struct ipmp_member *ipmp_xmit_fallback(struct ipmp_active *act,
+					      struct ipmp_member *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < act->n; i++)
+		if (netif_carrier_ok(act->m[i]->dev))
+			return act->m[i];
+	return m;
+}
+
+/*
  * ARP and ND leave through the member of their data address, broadcast and
  * multicast through the nominee, everything else by a hash of its flow.
  */
@@ -27,7 +42,8 @@ static struct ipmp_member *ipmp_xmit_member(struct ipmp_group *grp,
 	act = rcu_dereference_bh(grp->active);
 	if (!act || !act->n)
 		return NULL;
-	return act->m[act->n == 1 ? 0 : reciprocal_scale(skb_get_hash(skb), act->n)];
+	m = act->m[act->n == 1 ? 0 : reciprocal_scale(skb_get_hash(skb), act->n)];
+	return likely(netif_carrier_ok(m->dev)) ? m : ipmp_xmit_fallback(act, m);
 }
 
 static netdev_tx_t ipmp_xmit(struct sk_buff *skb, struct net_device *dev)

@@ -394,6 +394,9 @@ void ipmp_member_check_duphw(struct ipmp_group *grp)
 		if (dup && !m->duphw)
 			netdev_warn(grp->dev, "duplicate hardware address on %s in group %s: offline\n",
 				    m->dev->name, grp->name);
+		if (!dup && m->duphw)
+			netdev_info(grp->dev, "hardware address of %s in group %s is unique again\n",
+				    m->dev->name, grp->name);
 		m->duphw = dup;
 		ipmp_member_eval(m);
 	}

@@ -96,6 +96,30 @@ check "removing addresses keeps the spread even" spread_even
 check "ipmpstat -a lists the group's addresses" \
 	eval 'h "$IPMPSTAT" -n -a -P -o ADDRESS,STATE,GROUP | grep -qx "192.0.2.10:up:ipmp0"'
 
+# Outbound spreading: flows are hashed over the active members, each flow
+# keeps one member (and its MAC) for all its frames.
+flows_by_mac() {	# "MAC PORT" of every UDP frame to port 9 in capture $1
+	tcpdump -r "$1" -n -e udp and dst port 9 2>/dev/null | \
+		sed -n 's/^[^ ]* \([0-9a-f:]*\) > .*\.\([0-9]*\) > 192\.0\.2\.1\.9:.*/\1 \2/p'
+}
+OUT=$(mktemp -p /tmp out.XXXXXX)
+ip netns exec "$PA" tcpdump -i eth0 -U -w "$OUT" udp and dst port 9 2>/dev/null &
+OUTDUMP=$!
+wait_for "the outbound capture is running" 5 test -s "$OUT"
+for p in $(seq 40000 40015); do
+	for n in 1 2 3; do
+		echo "$n" | h socat -u - "UDP4-SENDTO:192.0.2.1:9,bind=$X:$p"
+	done
+done
+wait_for "48 datagrams arrived" 5 eval 'test "$(flows_by_mac "$OUT" | wc -l)" -ge 48'
+kill $OUTDUMP; wait $OUTDUMP 2>/dev/null || true
+check "flows leave through more than one member" \
+	test "$(flows_by_mac "$OUT" | cut -d' ' -f1 | sort -u | wc -l)" -ge 2
+check "every frame carries a member's MAC" \
+	test -z "$(flows_by_mac "$OUT" | cut -d' ' -f1 | sort -u | grep -vxF -e "$(mac e0)" -e "$(mac e1)" -e "$(mac e2)")"
+check "each flow keeps one member" \
+	test "$(flows_by_mac "$OUT" | sort -u | wc -l)" = "$(flows_by_mac "$OUT" | cut -d' ' -f2 | sort -u | wc -l)"
+
 # One nominee: nothing is received or answered twice.
 no_dup() { ! ip netns exec "$PA" "$@" 2>&1 | grep -q 'DUP!'; }
 h sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
@@ -104,6 +128,11 @@ check "no duplicate replies to a broadcast ping" no_dup ping -b -c 3 -i 0.2 192.
 ip -n "$PA" neigh flush dev eth0
 check "no duplicate ARP replies" \
 	eval 'ip netns exec "$PA" ping -c 3 -i 0.2 192.0.2.11 | grep -q " 0% packet loss" && ! ip netns exec "$PA" ping -c 3 -i 0.2 192.0.2.11 | grep -q DUP'
+nominee() { h "$IPMPSTAT" -i -P -o INTERFACE,FLAGS | grep ':..bmM' | cut -d: -f1; }
+check "the nominee holds the group's multicast addresses" \
+	eval 'ip -n "$H" maddr show dev "$(nominee)" | grep -q 33:33:ff:00:00:10'
+check "the other members do not" \
+	eval 'for m in e0 e1; do [ "$m" = "$(nominee)" ] || ! ip -n "$H" maddr show dev $m | grep -q 33:33:ff:00:00:10 || exit 1; done'
 h ip addr add 2001:db8::20/64 dev ipmp0
 wait_for "an IPv6 address passes DAD" 10 \
 	eval '! h ip -6 addr show dev ipmp0 | grep "2001:db8::20" | grep -q tentative'
@@ -208,6 +237,19 @@ check "a flapping link holds repair" ipmpstat_is "$H" -i INTERFACE,LINK,STATE e2
 check "the flapping is logged" dmesg_since_mark_grep "The link on e2 is flapping"
 wait_for "repair follows once the link is stable" 15 ipmpstat_is "$H" -i INTERFACE,STATE e2:ok
 echo 0 > /sys/module/ipmp/parameters/link_damp_ms
+
+# A single-member group detects and reports failure.
+h ip link add e9 type veth peer name p9 netns "$SW"
+sw link set p9 up
+h "$IPMPADM" create ipmp9
+h "$IPMPADM" add ipmp9 e9
+h ip link set ipmp9 up
+wait_for "a single-member group is ok" 5 ipmpstat_is "$H" -g GROUP,STATE ipmp9:ok
+sw link set p9 down
+wait_for "its member's failure fails the group" 5 \
+	eval 'ipmpstat_is "$H" -i INTERFACE,STATE e9:failed && ipmpstat_is "$H" -g GROUP,STATE ipmp9:failed'
+sw link set p9 up
+wait_for "and its repair restores it" 5 ipmpstat_is "$H" -g GROUP,STATE ipmp9:ok
 
 # A group over VLAN members.
 PC=$NS_pc

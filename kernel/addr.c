@@ -42,6 +42,11 @@ static struct ipmp_addr *ipmp_addr_find(struct ipmp_group *grp, u8 family,
 	return NULL;
 }
 
+bool ipmp_addr_exists(struct ipmp_group *grp, u8 family, const void *addr)
+{
+	return ipmp_addr_find(grp, family, addr);
+}
+
 struct ipmp_member *ipmp_addr_lookup4(struct ipmp_group *grp, __be32 addr)
 {
 	struct ipmp_addr *a = ipmp_addr_find(grp, AF_INET, &addr);

@@ -37,6 +37,8 @@ struct ipmp_member {
 	unsigned int nlinkups;
 	struct list_head addrs;		/* ipmp_addr.mlist bound here, addr_lock */
 	unsigned int nbound;
+	__be32 test4;			/* IPv4 test address, 0 for none */
+	u8 test4_plen;
 	struct rcu_head rcu;
 };
 
@@ -133,6 +135,7 @@ void ipmp_damp_init(struct ipmp_group *grp);
 void ipmp_addr_group_init(struct ipmp_group *grp);
 void ipmp_addr_group_release(struct ipmp_group *grp);
 void ipmp_addr_rebalance(struct ipmp_group *grp);
+bool ipmp_addr_exists(struct ipmp_group *grp, u8 family, const void *addr);
 struct ipmp_member *ipmp_addr_lookup4(struct ipmp_group *grp, __be32 addr);
 struct ipmp_member *ipmp_addr_lookup6(struct ipmp_group *grp,
 				      const struct in6_addr *addr);
@@ -142,6 +145,13 @@ void ipmp_addr_exit(void);
 /* announce.c */
 void ipmp_announce_init(struct ipmp_group *grp);
 void ipmp_announce_schedule(struct ipmp_group *grp);
+
+/* testaddr.c */
+int ipmp_testaddr_set(struct ipmp_member *m, __be32 addr, u8 prefixlen,
+		      struct netlink_ext_ack *extack);
+int ipmp_testaddr_del(struct ipmp_member *m, __be32 addr,
+		      struct netlink_ext_ack *extack);
+bool ipmp_testaddr_rx(struct ipmp_member *m, struct sk_buff *skb);
 
 /* neigh.c */
 struct ipmp_member *ipmp_neigh_out(struct ipmp_group *grp, struct sk_buff *skb);

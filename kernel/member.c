@@ -22,15 +22,23 @@ static bool ipmp_is_reflection(struct ipmp_group *grp, const u8 *src)
 }
 
 /*
- * Frames to a member's own MAC go up through the group whatever the
- * member's state; broadcast and multicast only through the nominee, so
- * that nothing is delivered twice.
+ * Frames for a member's test address are answered here.  Frames to a
+ * member's own MAC go up through the group whatever the member's state;
+ * broadcast and multicast only through the nominee, so that nothing is
+ * delivered twice.
  */
 static rx_handler_result_t ipmp_handle_frame(struct sk_buff **pskb)
 {
-	struct sk_buff *skb = *pskb;
-	struct ipmp_member *m = rcu_dereference(skb->dev->rx_handler_data);
+	struct ipmp_member *m = rcu_dereference((*pskb)->dev->rx_handler_data);
 	struct ipmp_group *grp = m->grp;
+	struct sk_buff *skb;
+
+	skb = skb_share_check(*pskb, GFP_ATOMIC);
+	if (!skb)
+		return RX_HANDLER_CONSUMED;
+	*pskb = skb;
+	if (unlikely(ipmp_testaddr_rx(m, skb)))
+		return RX_HANDLER_CONSUMED;
 
 	switch (skb->pkt_type) {
 	case PACKET_BROADCAST:
@@ -49,10 +57,6 @@ static rx_handler_result_t ipmp_handle_frame(struct sk_buff **pskb)
 		break;
 	}
 
-	skb = skb_share_check(skb, GFP_ATOMIC);
-	if (!skb)
-		return RX_HANDLER_CONSUMED;
-	*pskb = skb;
 	skb->dev = grp->dev;
 	dev_sw_netstats_rx_add(grp->dev, skb->len + ETH_HLEN);
 	return RX_HANDLER_ANOTHER;

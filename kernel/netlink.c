@@ -43,6 +43,8 @@ static const struct nla_policy ipmp_member_policy[IPMP_A_MEMBER_MAX + 1] = {
 	[IPMP_A_MEMBER_PROBE]		= IPMP_READ_ONLY("probe state is read-only"),
 	[IPMP_A_MEMBER_OFFLINE]		= NLA_POLICY_MAX(NLA_U8, 1),
 	[IPMP_A_MEMBER_NADDRS]		= IPMP_READ_ONLY("address count is read-only"),
+	[IPMP_A_MEMBER_TESTADDR]	= NLA_POLICY_EXACT_LEN(4),
+	[IPMP_A_MEMBER_TESTADDR_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 32),
 };
 
 static const struct nla_policy ipmp_addr_policy[IPMP_A_ADDR_MAX + 1] = {
@@ -243,7 +245,10 @@ static int ipmp_fill_member(struct sk_buff *skb, struct ipmp_member *m,
 	    nla_put_u8(skb, IPMP_A_MEMBER_LINK,
 		       m->link_up ? IPMP_LINK_UP : IPMP_LINK_DOWN) ||
 	    nla_put_u8(skb, IPMP_A_MEMBER_PROBE, IPMP_PROBE_DISABLED) ||
-	    nla_put_u32(skb, IPMP_A_MEMBER_NADDRS, READ_ONCE(m->nbound)))
+	    nla_put_u32(skb, IPMP_A_MEMBER_NADDRS, READ_ONCE(m->nbound)) ||
+	    (m->test4 &&
+	     (nla_put_in_addr(skb, IPMP_A_MEMBER_TESTADDR, m->test4) ||
+	      nla_put_u8(skb, IPMP_A_MEMBER_TESTADDR_PREFIXLEN, m->test4_plen))))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -711,6 +716,35 @@ static int ipmp_member_set_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int ipmp_testaddr_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[IPMP_A_MEMBER_MAX + 1];
+	struct ipmp_member *m = info->user_ptr[1];
+	__be32 addr;
+	u8 plen = 32;
+	int err;
+
+	err = ipmp_parse_member(info, tb);
+	if (err)
+		return err;
+	if (!tb[IPMP_A_MEMBER_TESTADDR]) {
+		NL_SET_ERR_ATTR_MISS(info->extack, info->attrs[IPMP_A_MEMBER],
+				     IPMP_A_MEMBER_TESTADDR);
+		NL_SET_ERR_MSG(info->extack, "missing test address");
+		return -EINVAL;
+	}
+	addr = nla_get_in_addr(tb[IPMP_A_MEMBER_TESTADDR]);
+	if (tb[IPMP_A_MEMBER_TESTADDR_PREFIXLEN])
+		plen = nla_get_u8(tb[IPMP_A_MEMBER_TESTADDR_PREFIXLEN]);
+	if (info->genlhdr->cmd == IPMP_CMD_TESTADDR_DEL)
+		err = ipmp_testaddr_del(m, addr, info->extack);
+	else
+		err = ipmp_testaddr_set(m, addr, plen, info->extack);
+	if (!err)
+		ipmp_notify_member(m, IPMP_CMD_MEMBER_SET);
+	return err;
+}
+
 static const struct genl_ops ipmp_genl_ops[] = {
 	{
 		.cmd = IPMP_CMD_GROUP_GET,
@@ -762,6 +796,18 @@ static const struct genl_ops ipmp_genl_ops[] = {
 	{
 		.cmd = IPMP_CMD_ADDR_GET,
 		.dumpit = ipmp_addr_get_dumpit,
+	},
+	{
+		.cmd = IPMP_CMD_TESTADDR_ADD,
+		.doit = ipmp_testaddr_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPMP_NEED_MEMBER,
+	},
+	{
+		.cmd = IPMP_CMD_TESTADDR_DEL,
+		.doit = ipmp_testaddr_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPMP_NEED_MEMBER,
 	},
 };
 

@@ -30,13 +30,18 @@ NLMSGERR_ATTR_MSG = 1
 
 # Mirrors include/uapi/linux/ipmp.h.
 CMDS = ["unspec", "group-get", "group-new", "group-del", "group-set",
-        "member-get", "member-add", "member-del", "member-set"]
-NESTS = {"group": 1, "member": 2}
+        "member-get", "member-add", "member-del", "member-set", "addr-get",
+        "testaddr-add", "testaddr-del"]
+NESTS = {"group": 1, "member": 2, "addr": 3}
 ATTRS = {
     "group": ["unspec", "ifindex", "ifname", "name", "state", "fdt",
-              "failback", "nmembers", "nactive"],
+              "failback", "nmembers", "nactive", "announce-count",
+              "announce-interval", "naddrs"],
     "member": ["unspec", "ifindex", "ifname", "group-ifindex", "state",
-               "flags", "active", "standby", "link", "probe"],
+               "flags", "active", "standby", "link", "probe", "offline",
+               "naddrs", "testaddr", "testaddr-prefixlen"],
+    "addr": ["unspec", "family", "address", "prefixlen", "group-ifindex",
+             "bound-ifindex", "up"],
 }
 
 
@@ -83,8 +88,6 @@ class Genl:
                 if mtype == NLMSG_ERROR:
                     return replies, self.parse_error(payload, mflags)
                 replies.append(payload)
-            if not flags & NLM_F_DUMP and replies:
-                continue
 
     @staticmethod
     def parse_error(payload, mflags):

@@ -27,6 +27,14 @@
  * IPMP_CMD_MEMBER_SET  [MEMBER]{IFINDEX, STANDBY?, OFFLINE?}
  *                      OFFLINE 1 is refused for the last usable member of
  *                      a group (minimum redundancy 1).
+ * IPMP_CMD_TESTADDR_ADD [MEMBER]{IFINDEX, TESTADDR, TESTADDR_PREFIXLEN?}
+ *                      gives the member an IPv4 test address (one per
+ *                      member; replaces the previous one).  Test addresses
+ *                      belong to the module: the IP stack does not see
+ *                      them; the module answers ARP and ICMP echo for them
+ *                      on their member only.  Refused when another member
+ *                      of the group or a data address has it.
+ * IPMP_CMD_TESTADDR_DEL [MEMBER]{IFINDEX, TESTADDR}
  * IPMP_CMD_ADDR_GET    dump: optional [ADDR]{GROUP_IFINDEX} filter ->
  *                      one [ADDR]{...} per data address: the addresses of
  *                      the group device and the member each is bound to.
@@ -80,6 +88,8 @@ enum ipmp_cmd {
 	IPMP_CMD_MEMBER_DEL,
 	IPMP_CMD_MEMBER_SET,
 	IPMP_CMD_ADDR_GET,
+	IPMP_CMD_TESTADDR_ADD,
+	IPMP_CMD_TESTADDR_DEL,
 
 	__IPMP_CMD_MAX,
 	IPMP_CMD_MAX = __IPMP_CMD_MAX - 1
@@ -205,6 +215,8 @@ enum ipmp_probe_state {
  * @IPMP_A_MEMBER_OFFLINE: u8, 1 to take the member offline, 0 to bring it
  *	back online (request only; the state shows it)
  * @IPMP_A_MEMBER_NADDRS: u32, data addresses bound to it (read only)
+ * @IPMP_A_MEMBER_TESTADDR: binary, 4 bytes: its IPv4 test address
+ * @IPMP_A_MEMBER_TESTADDR_PREFIXLEN: u8, prefix length of the test address
  */
 enum ipmp_a_member {
 	IPMP_A_MEMBER_UNSPEC,
@@ -219,6 +231,8 @@ enum ipmp_a_member {
 	IPMP_A_MEMBER_PROBE,
 	IPMP_A_MEMBER_OFFLINE,
 	IPMP_A_MEMBER_NADDRS,
+	IPMP_A_MEMBER_TESTADDR,
+	IPMP_A_MEMBER_TESTADDR_PREFIXLEN,
 
 	__IPMP_A_MEMBER_MAX,
 	IPMP_A_MEMBER_MAX = __IPMP_A_MEMBER_MAX - 1

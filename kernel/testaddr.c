@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test addresses: one IPv4 address per member that belongs to the module,
+ * not to the IP stack.  It never appears on any device, never fails over,
+ * and is answered here, on its member only: ARP requests and ICMP echo.
+ * Everything else sent to it is dropped.  Probes are sent from it.
+ */
+#include <linux/etherdevice.h>
+#include <linux/icmp.h>
+#include <linux/if_arp.h>
+#include <linux/ip.h>
+#include <net/arp.h>
+#include <net/ip.h>
+#include "ipmp.h"
+
+static bool ipmp_testaddr_taken(struct ipmp_member *m, __be32 addr,
+				struct netlink_ext_ack *extack)
+{
+	struct ipmp_group *grp = m->grp;
+	struct ipmp_member *o;
+	bool data;
+
+	list_for_each_entry(o, &grp->members, list) {
+		if (o != m && o->test4 == addr) {
+			NL_SET_ERR_MSG(extack, "test address is already used by another member");
+			return true;
+		}
+	}
+	rcu_read_lock_bh();
+	data = ipmp_addr_exists(grp, AF_INET, &addr);
+	rcu_read_unlock_bh();
+	if (data) {
+		NL_SET_ERR_MSG(extack, "test address is a data address of the group");
+		return true;
+	}
+	return false;
+}
+
+int ipmp_testaddr_set(struct ipmp_member *m, __be32 addr, u8 prefixlen,
+		      struct netlink_ext_ack *extack)
+{
+	if (ipv4_is_multicast(addr) || ipv4_is_lbcast(addr) ||
+	    ipv4_is_zeronet(addr) || ipv4_is_loopback(addr)) {
+		NL_SET_ERR_MSG(extack, "test address must be a unicast address");
+		return -EINVAL;
+	}
+	if (prefixlen > 32) {
+		NL_SET_ERR_MSG(extack, "prefix length must be at most 32");
+		return -EINVAL;
+	}
+	if (ipmp_testaddr_taken(m, addr, extack))
+		return -EADDRINUSE;
+	WRITE_ONCE(m->test4, addr);
+	m->test4_plen = prefixlen;
+	netdev_info(m->grp->dev, "test address %pI4/%u on %s of group %s\n",
+		    &addr, prefixlen, m->dev->name, m->grp->name);
+	return 0;
+}
+
+int ipmp_testaddr_del(struct ipmp_member *m, __be32 addr,
+		      struct netlink_ext_ack *extack)
+{
+	if (!m->test4 || m->test4 != addr) {
+		NL_SET_ERR_MSG(extack, "the member has no such test address");
+		return -EADDRNOTAVAIL;
+	}
+	WRITE_ONCE(m->test4, 0);
+	m->test4_plen = 0;
+	return 0;
+}
+
+/* An ARP request for the test address: answer it from the member. */
+static bool ipmp_testaddr_arp(struct ipmp_member *m, struct sk_buff *skb,
+			      __be32 test)
+{
+	int len = sizeof(struct arphdr) + 2 * (ETH_ALEN + 4);
+	u8 sha[ETH_ALEN], *p;
+	__be32 sip, tip;
+	struct arphdr *arp;
+	struct sk_buff *reply;
+
+	if (!pskb_may_pull(skb, len))
+		return false;
+	arp = arp_hdr(skb);
+	if (arp->ar_hrd != htons(ARPHRD_ETHER) || arp->ar_pro != htons(ETH_P_IP) ||
+	    arp->ar_hln != ETH_ALEN || arp->ar_pln != 4)
+		return false;
+	p = (u8 *)(arp + 1);
+	memcpy(&tip, p + 2 * ETH_ALEN + 4, 4);
+	if (tip != test)
+		return false;
+	if (arp->ar_op == htons(ARPOP_REQUEST)) {
+		memcpy(sha, p, ETH_ALEN);
+		memcpy(&sip, p + ETH_ALEN, 4);
+		reply = arp_create(ARPOP_REPLY, ETH_P_ARP, sip, m->dev, test, sha,
+				   m->dev->dev_addr, sha);
+		if (reply)
+			arp_xmit(reply);
+	}
+	return true;
+}
+
+/* An ICMP echo request to the test address: the reply leaves the member. */
+static void ipmp_testaddr_echo(struct ipmp_member *m, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	int len = ntohs(iph->tot_len) - iph->ihl * 4;
+	struct sk_buff *reply;
+	struct icmphdr *icmp;
+	struct iphdr *rip;
+
+	if (len < (int)sizeof(*icmp) || skb_headlen(skb) < iph->ihl * 4 + sizeof(*icmp) ||
+	    ip_is_fragment(iph))
+		return;
+	icmp = (struct icmphdr *)((u8 *)iph + iph->ihl * 4);
+	if (icmp->type != ICMP_ECHO)
+		return;
+
+	reply = alloc_skb(LL_RESERVED_SPACE(m->dev) + sizeof(*rip) + len, GFP_ATOMIC);
+	if (!reply)
+		return;
+	skb_reserve(reply, LL_RESERVED_SPACE(m->dev));
+	skb_reset_network_header(reply);
+	rip = skb_put(reply, sizeof(*rip));
+	*rip = (struct iphdr) {
+		.version = 4, .ihl = 5, .ttl = 64, .protocol = IPPROTO_ICMP,
+		.tot_len = htons(sizeof(*rip) + len),
+		.saddr = iph->daddr, .daddr = iph->saddr,
+	};
+	ip_send_check(rip);
+	icmp = skb_put(reply, len);
+	if (skb_copy_bits(skb, iph->ihl * 4, icmp, len)) {
+		kfree_skb(reply);
+		return;
+	}
+	icmp->type = ICMP_ECHOREPLY;
+	icmp->checksum = 0;
+	icmp->checksum = csum_fold(csum_partial(icmp, len, 0));
+	reply->dev = m->dev;
+	reply->protocol = htons(ETH_P_IP);
+	if (dev_hard_header(reply, m->dev, ETH_P_IP, eth_hdr(skb)->h_source,
+			    m->dev->dev_addr, reply->len) < 0) {
+		kfree_skb(reply);
+		return;
+	}
+	dev_queue_xmit(reply);
+}
+
+/* IPv4 to the test address: echo is answered, the rest dropped. */
+static bool ipmp_testaddr_ip(struct ipmp_member *m, struct sk_buff *skb,
+			     __be32 test)
+{
+	const struct iphdr *iph;
+
+	if (!pskb_may_pull(skb, sizeof(*iph)))
+		return false;
+	iph = ip_hdr(skb);
+	if (iph->daddr != test || iph->ihl < 5 ||
+	    !pskb_may_pull(skb, iph->ihl * 4))
+		return false;
+	iph = ip_hdr(skb);
+	if (iph->protocol == IPPROTO_ICMP)
+		ipmp_testaddr_echo(m, skb);
+	return true;
+}
+
+/*
+ * Frames for the member's test address, seen before anything else in the
+ * rx_handler; true when they were consumed here.
+ */
+bool ipmp_testaddr_rx(struct ipmp_member *m, struct sk_buff *skb)
+{
+	__be32 test = READ_ONCE(m->test4);
+	bool mine;
+
+	if (!test)
+		return false;
+	switch (skb->protocol) {
+	case htons(ETH_P_ARP):
+		skb_reset_network_header(skb);
+		mine = ipmp_testaddr_arp(m, skb, test);
+		break;
+	case htons(ETH_P_IP):
+		if (skb->pkt_type != PACKET_HOST)
+			return false;
+		skb_reset_network_header(skb);
+		mine = ipmp_testaddr_ip(m, skb, test);
+		break;
+	default:
+		return false;
+	}
+	if (mine)
+		consume_skb(skb);
+	return mine;
+}

@@ -6,6 +6,7 @@
  * query.c     GET requests and dumps, parsed into struct ipmp_group/member/addr
  * group.c     create, delete, set (groups; set hands members to member.c)
  * member.c    add, remove, set standby
+ * testaddr.c  test-address add|del (a member's IPv4 test address)
  * show.c      ipmpadm show (text and JSON)
  * ipmpstat.c  ipmpstat, Solaris columns
  * if_mpadm.c  if_mpadm, ipmpadm offline/online
@@ -51,6 +52,7 @@ void ipmp_msg_begin(struct ipmp_msg *m, struct ipmp_nl *nl, uint8_t cmd,
 void ipmp_msg_u32(struct ipmp_msg *m, int type, uint32_t val);
 void ipmp_msg_u8(struct ipmp_msg *m, int type, uint8_t val);
 void ipmp_msg_str(struct ipmp_msg *m, int type, const char *val);
+void ipmp_msg_bin(struct ipmp_msg *m, int type, const void *data, int len);
 struct nl_msg *ipmp_msg_end(struct ipmp_msg *m);
 
 /* query.c */
@@ -82,6 +84,9 @@ struct ipmp_member {
 	bool standby;
 	uint32_t naddrs;
 	bool has_naddrs;
+	bool has_testaddr;	/* the member has an IPv4 test address */
+	uint8_t testaddr[4];	/* network order */
+	uint8_t testaddr_prefixlen;
 };
 
 struct ipmp_addr {
@@ -162,6 +167,7 @@ bool member_usable_inactive(const struct ipmp_member *m);
 bool group_probing(const struct ipmp_state *st, uint32_t group_ifindex);
 const char *addr_str(const struct ipmp_addr *a, bool prefix, char *buf,
 		     size_t len);
+const char *testaddr_str(const struct ipmp_member *m, char *buf, size_t len);
 const char *member_name(const struct ipmp_state *st, uint32_t ifindex,
 			char *buf, size_t len);
 
@@ -178,6 +184,7 @@ int cmd_add(int argc, char **argv);
 int cmd_remove(int argc, char **argv);
 int cmd_offline(int argc, char **argv);
 int cmd_online(int argc, char **argv);
+int cmd_testaddr(int argc, char **argv);
 int member_set(struct ipmp_nl *nl, const char *ifname, uint32_t ifindex,
 	       int argc, char **argv);
 

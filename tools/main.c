@@ -30,6 +30,10 @@ static const struct command commands[] = {
 	{ "set", cmd_set, "IF standby on|off", "make a member standby or not" },
 	{ "offline", cmd_offline, "IF", "take a member offline (if_mpadm -d)" },
 	{ "online", cmd_online, "IF", "bring a member back online (if_mpadm -r)" },
+	{ "test-address", cmd_testaddr, "add IF ADDRESS[/PREFIX]",
+	  "give a member its IPv4 test address, the source of its probes" },
+	{ "test-address", cmd_testaddr, "del IF ADDRESS",
+	  "take a member's test address away" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -150,6 +150,12 @@ void ipmp_msg_str(struct ipmp_msg *m, int type, const char *val)
 		m->bad = true;
 }
 
+void ipmp_msg_bin(struct ipmp_msg *m, int type, const void *data, int len)
+{
+	if (!m->bad && nla_put(m->msg, type, len, data) < 0)
+		m->bad = true;
+}
+
 /* The finished message, or NULL (which ipmp_nl_request() calls ENOMEM). */
 struct nl_msg *ipmp_msg_end(struct ipmp_msg *m)
 {

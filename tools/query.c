@@ -38,6 +38,8 @@ static const struct nla_policy member_policy[IPMP_A_MEMBER_MAX + 1] = {
 	[IPMP_A_MEMBER_PROBE] = { .type = NLA_U8 },
 	[IPMP_A_MEMBER_OFFLINE] = { .type = NLA_U8 },
 	[IPMP_A_MEMBER_NADDRS] = { .type = NLA_U32 },
+	[IPMP_A_MEMBER_TESTADDR] = { .type = NLA_UNSPEC, .minlen = 4 },
+	[IPMP_A_MEMBER_TESTADDR_PREFIXLEN] = { .type = NLA_U8 },
 };
 
 static const struct nla_policy addr_policy[IPMP_A_ADDR_MAX + 1] = {
@@ -119,6 +121,14 @@ static int parse_member(struct nlattr **top, struct ipmp_member *m)
 	m->probe = get_u8(tb[IPMP_A_MEMBER_PROBE], IPMP_PROBE_DISABLED);
 	m->has_naddrs = tb[IPMP_A_MEMBER_NADDRS];
 	m->naddrs = get_u32(tb[IPMP_A_MEMBER_NADDRS], 0);
+	if (tb[IPMP_A_MEMBER_TESTADDR]) {
+		if (nla_len(tb[IPMP_A_MEMBER_TESTADDR]) != 4)
+			return -EBADMSG;
+		memcpy(m->testaddr, nla_data(tb[IPMP_A_MEMBER_TESTADDR]), 4);
+		m->testaddr_prefixlen =
+			get_u8(tb[IPMP_A_MEMBER_TESTADDR_PREFIXLEN], 32);
+		m->has_testaddr = true;
+	}
 	return 0;
 }
 

@@ -16,8 +16,8 @@ static const char show_help[] =
 	"data addresses with the member each is bound to (its inbound interface):\n"
 	"\n"
 	"  ipmp0: group ipmp0 state ok fdt 10000ms failback yes announce 3 announce-interval 1000ms naddrs 2\n"
-	"    eth0: state ok link up probe disabled active yes flags --bmM-- naddrs 1\n"
-	"    eth1: state ok link up probe disabled active yes flags ------- naddrs 1\n"
+	"    eth0: state ok link up probe disabled active yes flags --bmM-- naddrs 1 testaddr 192.0.2.31/24\n"
+	"    eth1: state ok link up probe disabled active yes flags ------- naddrs 1 testaddr 192.0.2.32/24\n"
 	"    eth2: state ok link up probe disabled active no flags is----- naddrs 0 standby\n"
 	"    address 192.0.2.10/24 state up inbound eth0\n"
 	"    address 2001:db8::10/64 state up inbound eth1\n"
@@ -25,17 +25,20 @@ static const char show_help[] =
 	"FLAGS are those of 'ipmpstat -i': i inactive, s standby, b IPv4\n"
 	"broadcast nominee, m IPv4 multicast nominee, M IPv6 multicast nominee,\n"
 	"d down, h duplicate hardware address.  naddrs counts the data addresses\n"
-	"of a group, or those bound to a member; inbound is -- for an address\n"
-	"bound to no member.\n"
+	"of a group, or those bound to a member; testaddr is a member's IPv4 test\n"
+	"address (see 'ipmpadm test-address'), left out when it has none; inbound\n"
+	"is -- for an address bound to no member.\n"
 	"\n"
 	"  -j  print a JSON array of group objects, each with a \"members\" and\n"
-	"      an \"addresses\" array\n"
+	"      an \"addresses\" array; a member's \"testaddr\" is\n"
+	"      \"ADDRESS/PREFIX\", or null\n"
 	"\n"
 	"'ipmpadm' with no command is 'ipmpadm show'.  Needs no privilege.\n";
 
 static void show_member_text(FILE *f, const struct ipmp_member *m)
 {
 	char st[ENUM_LEN], ln[ENUM_LEN], pr[ENUM_LEN], fl[FLAGS_LEN];
+	char ta[ADDR_LEN];
 
 	fprintf(f, "  %s: state %s link %s probe %s active %s flags %s",
 		m->ifname, member_state_str(m->state, st, sizeof(st)),
@@ -44,6 +47,8 @@ static void show_member_text(FILE *f, const struct ipmp_member *m)
 		m->active ? "yes" : "no", member_flags_str(m, fl, sizeof(fl)));
 	if (m->has_naddrs)
 		fprintf(f, " naddrs %u", m->naddrs);
+	if (m->has_testaddr)
+		fprintf(f, " testaddr %s", testaddr_str(m, ta, sizeof(ta)));
 	fprintf(f, "%s\n", m->standby ? " standby" : "");
 }
 
@@ -93,6 +98,7 @@ void show_text(FILE *f, const struct ipmp_state *st)
 static void show_member_json(struct json *j, const struct ipmp_member *m)
 {
 	char st[ENUM_LEN], ln[ENUM_LEN], pr[ENUM_LEN], fl[FLAGS_LEN];
+	char ta[ADDR_LEN];
 
 	json_begin_object(j, NULL);
 	json_string(j, "ifname", m->ifname);
@@ -105,6 +111,7 @@ static void show_member_json(struct json *j, const struct ipmp_member *m)
 	json_string(j, "flags", member_flags_str(m, fl, sizeof(fl)));
 	if (m->has_naddrs)
 		json_uint(j, "naddrs", m->naddrs);
+	json_string(j, "testaddr", testaddr_str(m, ta, sizeof(ta)));
 	json_end_object(j);
 }
 

@@ -251,6 +251,19 @@ const char *addr_str(const struct ipmp_addr *a, bool prefix, char *buf,
 	return buf;
 }
 
+/* "ADDRESS/PREFIXLEN" of a member's test address, or NULL without one. */
+const char *testaddr_str(const struct ipmp_member *m, char *buf, size_t len)
+{
+	char host[INET_ADDRSTRLEN];
+
+	if (!m->has_testaddr)
+		return NULL;
+	if (!inet_ntop(AF_INET, m->testaddr, host, sizeof(host)))
+		snprintf(host, sizeof(host), "?");
+	snprintf(buf, len, "%s/%u", host, m->testaddr_prefixlen);
+	return buf;
+}
+
 /*
  * The name of a host, as Solaris's ipmpstat asks for it (NI_NOFQDN), but
  * only a real one (NI_NAMEREQD): the caller falls back to the number.

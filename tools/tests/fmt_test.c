@@ -38,12 +38,15 @@ static const struct ipmp_member members[] = {
 	  .state = IPMP_MEMBER_OK, .link = IPMP_LINK_UP,
 	  .probe = IPMP_PROBE_DISABLED, .active = true,
 	  .flags = IPMP_MEMBER_F_BCAST4 | IPMP_MEMBER_F_MCAST4 |
-		   IPMP_MEMBER_F_MCAST6, .has_naddrs = true, .naddrs = 2 },
+		   IPMP_MEMBER_F_MCAST6, .has_naddrs = true, .naddrs = 2,
+	  .has_testaddr = true, .testaddr = { 192, 0, 2, 31 },
+	  .testaddr_prefixlen = 24 },
 	{ .ifindex = 3, .group_ifindex = 10, .ifname = "eth1",
 	  .state = IPMP_MEMBER_OK, .link = IPMP_LINK_UP,
 	  .probe = IPMP_PROBE_DISABLED, .standby = true,
 	  .flags = IPMP_MEMBER_F_INACTIVE | IPMP_MEMBER_F_STANDBY,
-	  .has_naddrs = true },
+	  .has_naddrs = true, .has_testaddr = true,
+	  .testaddr = { 192, 0, 2, 32 }, .testaddr_prefixlen = 24 },
 	{ .ifindex = 4, .group_ifindex = 10, .ifname = "eth2",
 	  .state = IPMP_MEMBER_FAILED, .link = IPMP_LINK_DOWN,
 	  .probe = IPMP_PROBE_DISABLED, .flags = IPMP_MEMBER_F_DOWN,
@@ -51,7 +54,9 @@ static const struct ipmp_member members[] = {
 	{ .ifindex = 6, .group_ifindex = 20, .ifname = "veth-long-name1",
 	  .state = 9, .link = IPMP_LINK_UNKNOWN,
 	  .probe = IPMP_PROBE_UNKNOWN, .active = true,
-	  .flags = IPMP_MEMBER_F_MCAST6 | IPMP_MEMBER_F_DUPHW },
+	  .flags = IPMP_MEMBER_F_MCAST6 | IPMP_MEMBER_F_DUPHW,
+	  .has_testaddr = true, .testaddr = { 255, 255, 255, 254 },
+	  .testaddr_prefixlen = 32 },
 };
 
 /* Data addresses, not in group order: ipmpstat -a walks group by group. */

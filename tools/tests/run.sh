@@ -79,6 +79,32 @@ expect 2 "missing IF" ./ipmpadm offline
 expect 2 "missing IF" ./ipmpadm online
 expect 2 "too many arguments" ./ipmpadm offline eth0 eth1
 expect 2 "unknown option '-x'" ./ipmpadm online -x
+expect 2 "missing add or del" ./ipmpadm test-address
+expect 2 "unknown action 'set': use add or del" ./ipmpadm test-address set eth0 192.0.2.31
+expect 2 "unknown option '-x'" ./ipmpadm test-address -x
+expect 2 "unknown option '-x'" ./ipmpadm test-address add -x 192.0.2.31
+expect 2 "missing IF" ./ipmpadm test-address add
+expect 2 "missing ADDRESS" ./ipmpadm test-address add eth0
+expect 2 "missing ADDRESS" ./ipmpadm test-address del eth0
+expect 2 "unexpected 'extra'" ./ipmpadm test-address add eth0 192.0.2.31 extra
+expect 2 "'192.0.2.300' is not an IPv4 address" ./ipmpadm test-address add eth0 192.0.2.300/24
+expect 2 "'192.0.2' is not an IPv4 address" ./ipmpadm test-address add eth0 192.0.2
+expect 2 "'192.0.2.031' is not an IPv4 address" ./ipmpadm test-address add eth0 192.0.2.031
+expect 2 "'host.example' is not an IPv4 address" ./ipmpadm test-address add eth0 host.example
+expect 2 "'' is not an IPv4 address" ./ipmpadm test-address add eth0 /24
+expect 2 "'' is not an IPv4 address" ./ipmpadm test-address add eth0 ""
+expect 2 "' 192.0.2.31' is not an IPv4 address" ./ipmpadm test-address add eth0 " 192.0.2.31"
+expect 2 "prefix length '33' is out of range: use 0 to 32" ./ipmpadm test-address add eth0 192.0.2.31/33
+expect 2 "prefix length '99999999999' is out of range" ./ipmpadm test-address add eth0 192.0.2.31/99999999999
+expect 2 "prefix length '-1' is not an integer" ./ipmpadm test-address add eth0 192.0.2.31/-1
+expect 2 "prefix length '24x' is not an integer" ./ipmpadm test-address add eth0 192.0.2.31/24x
+expect 2 "prefix length '' is not an integer" ./ipmpadm test-address add eth0 192.0.2.31/
+expect 2 "prefix length '24/24' is not an integer" ./ipmpadm test-address add eth0 192.0.2.31/24/24
+expect 2 "prefix length 'x' is not an integer" ./ipmpadm test-address del eth0 192.0.2.31/x
+expect 2 "usage: ipmpadm test-address add IF ADDRESS[/PREFIX]" ./ipmpadm test-address add eth0 192.0.2.31/33
+# Well formed, yet not configurable: an error (1), not a usage error.
+expect 1 "ipmpadm: test-address add eth0 2001:db8::31/64: IPv6 test addresses are not configurable yet" ./ipmpadm test-address add eth0 2001:db8::31/64
+expect 1 "ipmpadm: test-address del eth0 fe80::1: IPv6 test addresses are not configurable yet" ./ipmpadm test-address del eth0 fe80::1
 expect 2 "usage: ipmpstat" ./ipmpstat
 expect 2 "only one output format may be specified" ./ipmpstat -g -i
 expect 2 "only one output format may be specified" ./ipmpstat -a -g
@@ -102,7 +128,8 @@ expect 2 "usage: if_mpadm" ./if_mpadm -d eth0 -r eth0
 expect 2 "usage: if_mpadm" ./if_mpadm eth0
 
 # --help and -h: usage on stdout, exit 0.
-for cmd in "" show create delete add remove set offline online; do
+for cmd in "" show create delete add remove set offline online test-address \
+	"test-address add"; do
 	for h in --help -h; do
 		./ipmpadm $cmd $h >"$out" 2>&1
 		rc=$?
@@ -169,6 +196,8 @@ if [ ! -d /sys/module/ipmp ]; then
 	expect 1 "ipmpadm: $msg" ./ipmpadm set lo announce 3 announce-interval 10
 	expect 1 "ipmpadm: $msg" ./ipmpadm offline lo
 	expect 1 "ipmpadm: $msg" ./ipmpadm online lo
+	expect 1 "ipmpadm: $msg" ./ipmpadm test-address add lo 192.0.2.31/24
+	expect 1 "ipmpadm: $msg" ./ipmpadm test-address del lo 192.0.2.31
 	expect 1 "ipmpstat: $msg" ./ipmpstat -g
 	expect 1 "ipmpstat: $msg" ./ipmpstat -P -o interface -i
 	expect 1 "ipmpstat: $msg" ./ipmpstat -n -a

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipmpadm test-address add|del IF ADDRESS[/PREFIX]: TESTADDR_ADD and
+ * TESTADDR_DEL, a member's IPv4 test address, the source of its probes.
+ * The address is checked here for its syntax only; whether it may be used
+ * (unicast, not another member's, not a data address) is the kernel's
+ * to say.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "ipmpadm.h"
+
+static const char testaddr_usage[] =
+	"ipmpadm test-address add IF ADDRESS[/PREFIX]\n"
+	"       ipmpadm test-address del IF ADDRESS";
+
+static const char testaddr_help[] =
+	"usage: ipmpadm test-address add IF ADDRESS[/PREFIX]\n"
+	"       ipmpadm test-address del IF ADDRESS\n"
+	"\n"
+	"Give the IPMP member IF an IPv4 test address, the source of the probes\n"
+	"that detect its failure, or take it away.  A member has at most one:\n"
+	"'add' replaces the one it had.  PREFIX is the length of the test subnet,\n"
+	"0 to 32 (default 32).  'del' names the address the member has; a\n"
+	"/PREFIX given there is accepted and ignored.\n"
+	"\n"
+	"Test addresses belong to the ipmp module, not to the IP stack: they do\n"
+	"not appear in 'ip addr', applications cannot use them, they never fail\n"
+	"over to another member, and only ARP and ICMP echo are answered on them.\n"
+	"A test address must be unicast, and neither another member's test\n"
+	"address nor a data address of the group.\n"
+	"\n"
+	"IPv6 test addresses are not configurable yet: IPv6 probing uses the\n"
+	"member's link-local address.  'ipmpadm show' shows test addresses.\n"
+	"\n"
+	"  ipmpadm test-address add eth0 192.0.2.31/24\n"
+	"  ipmpadm test-address del eth0 192.0.2.31\n";
+
+struct testaddr_req {
+	bool add;
+	const char *ifname;
+	const char *arg;	/* ADDRESS[/PREFIX] as given, for messages */
+	struct in_addr addr;
+	uint8_t prefixlen;
+};
+
+/* Decimal digits only, 0 to 32. */
+static int parse_prefixlen(const char *s, uint8_t *plen)
+{
+	unsigned int v = 0;
+	const char *p;
+
+	if (!*s)
+		return fail("prefix length '' is not an integer");
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return fail("prefix length '%s' is not an integer", s);
+		if (v <= 32)
+			v = v * 10 + (unsigned int)(*p - '0');
+	}
+	if (v > 32)
+		return fail("prefix length '%s' is out of range: use 0 to 32", s);
+	*plen = (uint8_t)v;
+	return 0;
+}
+
+/*
+ * ADDRESS[/PREFIX] into @r: 0; a syntax error: EXIT_USAGE, said; an IPv6
+ * address, well formed but not something that can be configured: 1, said.
+ */
+static int parse_testaddr(struct testaddr_req *r)
+{
+	const char *slash = strchr(r->arg, '/');
+	char host[INET6_ADDRSTRLEN];
+	struct in6_addr a6;
+	size_t len = slash ? (size_t)(slash - r->arg) : strlen(r->arg);
+
+	if (len >= sizeof(host))
+		goto bad;
+	memcpy(host, r->arg, len);
+	host[len] = '\0';
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return fail("test-address %s %s %s: IPv6 test addresses are not configurable yet",
+			    r->add ? "add" : "del", r->ifname, r->arg);
+	if (inet_pton(AF_INET, host, &r->addr) != 1)
+		goto bad;
+	r->prefixlen = 32;
+	if (slash && parse_prefixlen(slash + 1, &r->prefixlen))
+		return EXIT_USAGE;
+	return 0;
+bad:
+	fail("'%.*s' is not an IPv4 address", (int)len, r->arg);
+	return EXIT_USAGE;
+}
+
+static int parse_args(int argc, char **argv, struct testaddr_req *r)
+{
+	int ret;
+
+	if (argc < 2)
+		return usage_fail(testaddr_usage, "missing add or del");
+	if (!strcmp(argv[1], "add"))
+		r->add = true;
+	else if (!strcmp(argv[1], "del"))
+		r->add = false;
+	else if (argv[1][0] == '-' && argv[1][1])
+		return usage_fail(testaddr_usage, "unknown option '%s'",
+				  argv[1]);
+	else
+		return usage_fail(testaddr_usage,
+				  "unknown action '%s': use add or del",
+				  argv[1]);
+	if (reject_options(argc - 1, argv + 1, testaddr_usage))
+		return EXIT_USAGE;
+	if (argc < 3)
+		return usage_fail(testaddr_usage, "missing IF");
+	if (argc < 4)
+		return usage_fail(testaddr_usage, "missing ADDRESS");
+	if (argc > 4)
+		return usage_fail(testaddr_usage, "unexpected '%s'", argv[4]);
+	r->ifname = argv[2];
+	r->arg = argv[3];
+	ret = parse_testaddr(r);
+	if (ret == EXIT_USAGE)
+		return usage_fail(testaddr_usage, NULL);
+	return ret;
+}
+
+static int request(struct ipmp_nl *nl, const struct testaddr_req *r)
+{
+	const char *verb = r->add ? "add" : "del";
+	struct ipmp_msg m;
+	uint32_t ifindex;
+	int err;
+
+	if (resolve_ifindex(r->ifname, &ifindex))
+		return EXIT_FAILURE;
+	ipmp_msg_begin(&m, nl, r->add ? IPMP_CMD_TESTADDR_ADD :
+			       IPMP_CMD_TESTADDR_DEL, false, IPMP_A_MEMBER);
+	ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
+	ipmp_msg_bin(&m, IPMP_A_MEMBER_TESTADDR, &r->addr, sizeof(r->addr));
+	if (r->add)
+		ipmp_msg_u8(&m, IPMP_A_MEMBER_TESTADDR_PREFIXLEN, r->prefixlen);
+	err = ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+	if (err == -EOPNOTSUPP && !strcmp(ipmp_nl_error(nl, err),
+					  strerror(EOPNOTSUPP)))
+		return fail("test-address %s %s %s: this ipmp module has no test addresses",
+			    verb, r->ifname, r->arg);
+	if (err)
+		return fail("test-address %s %s %s: %s", verb, r->ifname,
+			    r->arg, ipmp_nl_error(nl, err));
+	return 0;
+}
+
+int cmd_testaddr(int argc, char **argv)
+{
+	struct testaddr_req r = { 0 };
+	struct ipmp_nl *nl;
+	int ret;
+
+	/* "-h" after the action too: "test-address add -h". */
+	if (help_requested(argc, argv) ||
+	    (argc > 2 && !strcmp(argv[2], "-h")))
+		return print_help(testaddr_help);
+	ret = parse_args(argc, argv, &r);
+	if (ret)
+		return ret;
+	if (ipmp_nl_open(&nl))
+		return EXIT_FAILURE;
+	ret = request(nl, &r);
+	ipmp_nl_close(nl);
+	return ret;
+}

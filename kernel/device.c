@@ -115,6 +115,7 @@ static void ipmp_uninit(struct net_device *dev)
 
 	ipmp_member_del_all(grp);
 	cancel_delayed_work_sync(&grp->damp_work);
+	ipmp_probe_group_release(grp);
 	ipmp_addr_group_release(grp);
 	act = rtnl_dereference(grp->active);
 	RCU_INIT_POINTER(grp->active, NULL);
@@ -198,6 +199,7 @@ void ipmp_setup(struct net_device *dev)
 	ipmp_addr_group_init(grp);
 	ipmp_announce_init(grp);
 	ipmp_damp_init(grp);
+	ipmp_probe_group_init(grp);
 }
 
 struct ipmp_group *ipmp_group_get(struct net *net, int ifindex)

@@ -12,12 +12,52 @@
 #include <linux/netdevice.h>
 #include <linux/hashtable.h>
 #include <linux/in6.h>
+#include <linux/icmp.h>
+#include <linux/if_ether.h>
+#include <linux/timer.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/ipmp.h>
 
 struct ipmp_group;
+
+#define IPMP_PROBE_WINDOW	8
+
+/* A probe in flight (or an ARP request resolving its target). */
+struct ipmp_probe_slot {
+	ktime_t sent;
+	unsigned long deadline;
+	u16 seq;
+	u8 target;
+	bool arp;
+	bool busy;
+};
+
+/* A member's probing, under its lock (softirq: timer and replies). */
+struct ipmp_probe {
+	spinlock_t lock;		/* timer vs replies */
+	struct timer_list timer;
+	u16 id;
+	u16 seq;
+	u8 next;			/* next target, round robin */
+	u8 losses;			/* in a row */
+	u8 replies;			/* in a row */
+	bool failed;			/* the probes' verdict */
+	bool answered;			/* some probe got a reply */
+	bool stopping;
+	u32 rtt_us;
+	__be32 mac_for[IPMP_TARGETS_MAX];	/* target whose MAC is in mac[] */
+	u8 mac[IPMP_TARGETS_MAX][ETH_ALEN];
+	struct ipmp_probe_slot slot[IPMP_PROBE_WINDOW];
+};
+
+/* Static probe targets of a group, in firing order. */
+struct ipmp_targets {
+	struct rcu_head rcu;
+	unsigned int n;
+	__be32 t[IPMP_TARGETS_MAX];
+};
 
 struct ipmp_member {
 	struct list_head list;		/* in ipmp_group.members */
@@ -39,6 +79,8 @@ struct ipmp_member {
 	unsigned int nbound;
 	__be32 test4;			/* IPv4 test address, 0 for none */
 	u8 test4_plen;
+	bool probe_failed;		/* the probes' verdict, as applied */
+	struct ipmp_probe probe;
 	struct rcu_head rcu;
 };
 
@@ -82,6 +124,9 @@ struct ipmp_group {
 	u32 announce_interval_ms;
 	struct delayed_work announce_work;
 	struct delayed_work damp_work;
+	struct delayed_work probe_work;
+	struct ipmp_targets __rcu *targets;
+	bool probe_heard;		/* some member's probe was answered */
 
 	/* Data addresses: changed under addr_lock, looked up under RCU. */
 	spinlock_t addr_lock;
@@ -123,6 +168,7 @@ unsigned int ipmp_member_flags(const struct ipmp_member *m);
 void ipmp_member_announced(struct ipmp_member *m);
 void ipmp_group_update(struct ipmp_group *grp);
 void ipmp_group_forget(struct ipmp_group *grp, struct ipmp_member *m);
+void ipmp_member_eval(struct ipmp_member *m);
 void ipmp_member_refresh(struct ipmp_member *m);
 void ipmp_member_link_change(struct ipmp_member *m, bool up);
 void ipmp_member_set_standby(struct ipmp_member *m, bool standby);
@@ -152,6 +198,26 @@ int ipmp_testaddr_set(struct ipmp_member *m, __be32 addr, u8 prefixlen,
 int ipmp_testaddr_del(struct ipmp_member *m, __be32 addr,
 		      struct netlink_ext_ack *extack);
 bool ipmp_testaddr_rx(struct ipmp_member *m, struct sk_buff *skb);
+
+struct sk_buff *ipmp_icmp_alloc(struct net_device *dev, __be32 saddr,
+				__be32 daddr, int len);
+void ipmp_icmp_send(struct sk_buff *skb, const u8 *dmac);
+
+/* probe.c */
+void ipmp_probe_rx_echo(struct ipmp_member *m, __be32 saddr,
+			const struct icmphdr *icmp);
+void ipmp_probe_rx_arp(struct ipmp_member *m, __be32 sip, const u8 *sha);
+enum ipmp_probe_state ipmp_probe_state(const struct ipmp_member *m);
+void ipmp_probe_kick(struct ipmp_member *m);
+void ipmp_probe_reset(struct ipmp_member *m);
+void ipmp_probe_start(struct ipmp_member *m);
+void ipmp_probe_stop(struct ipmp_member *m);
+int ipmp_target_add(struct ipmp_group *grp, __be32 addr,
+		    struct netlink_ext_ack *extack);
+int ipmp_target_del(struct ipmp_group *grp, __be32 addr,
+		    struct netlink_ext_ack *extack);
+void ipmp_probe_group_init(struct ipmp_group *grp);
+void ipmp_probe_group_release(struct ipmp_group *grp);
 
 /* neigh.c */
 struct ipmp_member *ipmp_neigh_out(struct ipmp_group *grp, struct sk_buff *skb);

@@ -188,6 +188,7 @@ int ipmp_member_add(struct ipmp_group *grp, struct net_device *dev,
 	}
 	list_add_tail_rcu(&m->list, &grp->members);
 	grp->nmembers++;
+	ipmp_probe_start(m);
 	netdev_info(grp->dev, "interface %s was added to IPMP group %s\n",
 		    dev->name, grp->name);
 	ipmp_member_check_duphw(grp);
@@ -216,6 +217,7 @@ void ipmp_member_del(struct ipmp_member *m)
 	netdev_info(grp->dev, "interface %s was removed from IPMP group %s\n",
 		    dev->name, grp->name);
 	ipmp_notify_member(m, IPMP_CMD_MEMBER_DEL);
+	ipmp_probe_stop(m);
 	ipmp_group_forget(grp, m);
 	list_del_rcu(&m->list);
 	grp->nmembers--;

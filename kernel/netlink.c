@@ -29,6 +29,8 @@ static const struct nla_policy ipmp_group_policy[IPMP_A_GROUP_MAX + 1] = {
 	[IPMP_A_GROUP_ANNOUNCE_COUNT]	= { .type = NLA_U32 },
 	[IPMP_A_GROUP_ANNOUNCE_INTERVAL] = { .type = NLA_U32 },
 	[IPMP_A_GROUP_NADDRS]	= IPMP_READ_ONLY("address count is read-only"),
+	[IPMP_A_GROUP_TARGET]	= NLA_POLICY_EXACT_LEN(4),
+	[IPMP_A_GROUP_TARGETS]	= IPMP_READ_ONLY("add or delete targets one by one"),
 };
 
 static const struct nla_policy ipmp_member_policy[IPMP_A_MEMBER_MAX + 1] = {
@@ -45,6 +47,7 @@ static const struct nla_policy ipmp_member_policy[IPMP_A_MEMBER_MAX + 1] = {
 	[IPMP_A_MEMBER_NADDRS]		= IPMP_READ_ONLY("address count is read-only"),
 	[IPMP_A_MEMBER_TESTADDR]	= NLA_POLICY_EXACT_LEN(4),
 	[IPMP_A_MEMBER_TESTADDR_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 32),
+	[IPMP_A_MEMBER_RTT_US]		= IPMP_READ_ONLY("round-trip time is read-only"),
 };
 
 static const struct nla_policy ipmp_addr_policy[IPMP_A_ADDR_MAX + 1] = {
@@ -194,6 +197,7 @@ static void ipmp_post_doit(const struct genl_split_ops *ops,
 static int ipmp_fill_group(struct sk_buff *skb, struct ipmp_group *grp,
 			   u32 portid, u32 seq, int flags, u8 cmd)
 {
+	struct ipmp_targets *tg = rtnl_dereference(grp->targets);
 	struct nlattr *nest;
 	void *hdr;
 
@@ -213,7 +217,9 @@ static int ipmp_fill_group(struct sk_buff *skb, struct ipmp_group *grp,
 	    nla_put_u32(skb, IPMP_A_GROUP_ANNOUNCE_COUNT, grp->announce_count) ||
 	    nla_put_u32(skb, IPMP_A_GROUP_ANNOUNCE_INTERVAL,
 			grp->announce_interval_ms) ||
-	    nla_put_u32(skb, IPMP_A_GROUP_NADDRS, READ_ONCE(grp->naddrs)))
+	    nla_put_u32(skb, IPMP_A_GROUP_NADDRS, READ_ONCE(grp->naddrs)) ||
+	    (tg && tg->n &&
+	     nla_put(skb, IPMP_A_GROUP_TARGETS, tg->n * sizeof(__be32), tg->t)))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -244,7 +250,9 @@ static int ipmp_fill_member(struct sk_buff *skb, struct ipmp_member *m,
 	    nla_put_u8(skb, IPMP_A_MEMBER_STANDBY, m->standby) ||
 	    nla_put_u8(skb, IPMP_A_MEMBER_LINK,
 		       m->link_up ? IPMP_LINK_UP : IPMP_LINK_DOWN) ||
-	    nla_put_u8(skb, IPMP_A_MEMBER_PROBE, IPMP_PROBE_DISABLED) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_PROBE, ipmp_probe_state(m)) ||
+	    (m->probe.answered &&
+	     nla_put_u32(skb, IPMP_A_MEMBER_RTT_US, READ_ONCE(m->probe.rtt_us))) ||
 	    nla_put_u32(skb, IPMP_A_MEMBER_NADDRS, READ_ONCE(m->nbound)) ||
 	    (m->test4 &&
 	     (nla_put_in_addr(skb, IPMP_A_MEMBER_TESTADDR, m->test4) ||
@@ -562,6 +570,7 @@ static int ipmp_group_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[IPMP_A_GROUP_MAX + 1];
 	struct ipmp_group *grp = info->user_ptr[0];
 	bool failback = grp->failback;
+	struct ipmp_member *m;
 	int err;
 
 	err = ipmp_parse_group(info, tb);
@@ -584,6 +593,9 @@ static int ipmp_group_set_doit(struct sk_buff *skb, struct genl_info *info)
 	ipmp_group_apply_settings(grp, tb);
 	if (grp->failback != failback)
 		ipmp_group_update(grp);
+	if (tb[IPMP_A_GROUP_FDT])
+		list_for_each_entry(m, &grp->members, list)
+			ipmp_probe_kick(m);
 	ipmp_notify_group(grp, IPMP_CMD_GROUP_SET);
 	return 0;
 }
@@ -745,6 +757,32 @@ static int ipmp_testaddr_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int ipmp_target_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[IPMP_A_GROUP_MAX + 1];
+	struct ipmp_group *grp = info->user_ptr[0];
+	__be32 addr;
+	int err;
+
+	err = ipmp_parse_group(info, tb);
+	if (err)
+		return err;
+	if (!tb[IPMP_A_GROUP_TARGET]) {
+		NL_SET_ERR_ATTR_MISS(info->extack, info->attrs[IPMP_A_GROUP],
+				     IPMP_A_GROUP_TARGET);
+		NL_SET_ERR_MSG(info->extack, "missing target");
+		return -EINVAL;
+	}
+	addr = nla_get_in_addr(tb[IPMP_A_GROUP_TARGET]);
+	if (info->genlhdr->cmd == IPMP_CMD_TARGET_DEL)
+		err = ipmp_target_del(grp, addr, info->extack);
+	else
+		err = ipmp_target_add(grp, addr, info->extack);
+	if (!err)
+		ipmp_notify_group(grp, IPMP_CMD_GROUP_SET);
+	return err;
+}
+
 static const struct genl_ops ipmp_genl_ops[] = {
 	{
 		.cmd = IPMP_CMD_GROUP_GET,
@@ -808,6 +846,18 @@ static const struct genl_ops ipmp_genl_ops[] = {
 		.doit = ipmp_testaddr_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 		.internal_flags = IPMP_NEED_MEMBER,
+	},
+	{
+		.cmd = IPMP_CMD_TARGET_ADD,
+		.doit = ipmp_target_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPMP_NEED_GROUP,
+	},
+	{
+		.cmd = IPMP_CMD_TARGET_DEL,
+		.doit = ipmp_target_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = IPMP_NEED_GROUP,
 	},
 };
 

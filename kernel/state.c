@@ -53,7 +53,8 @@ unsigned int ipmp_member_flags(const struct ipmp_member *m)
 static u32 ipmp_member_summary(const struct ipmp_member *m)
 {
 	return ipmp_member_flags(m) | m->active << 8 | m->link_up << 9 |
-	       m->state << 10 | min(m->nbound, 0xffffU) << 12;
+	       m->state << 10 | ipmp_probe_state(m) << 12 |
+	       min(m->nbound, 0xffffU) << 14;
 }
 
 void ipmp_member_announced(struct ipmp_member *m)
@@ -256,13 +257,13 @@ static enum ipmp_member_state ipmp_member_want(const struct ipmp_member *m)
 {
 	if (m->offline || m->duphw)
 		return IPMP_MEMBER_OFFLINE;
-	if (!m->link_up || m->damped)
+	if (!m->link_up || m->damped || m->probe_failed)
 		return IPMP_MEMBER_FAILED;
 	return IPMP_MEMBER_OK;
 }
 
 /* Move a member to the state its inputs call for, and log the change. */
-static void ipmp_member_eval(struct ipmp_member *m)
+void ipmp_member_eval(struct ipmp_member *m)
 {
 	enum ipmp_member_state old = m->state, new = ipmp_member_want(m);
 	struct ipmp_group *grp = m->grp;

@@ -50,8 +50,11 @@ int ipmp_testaddr_set(struct ipmp_member *m, __be32 addr, u8 prefixlen,
 	}
 	if (ipmp_testaddr_taken(m, addr, extack))
 		return -EADDRINUSE;
+	ipmp_probe_reset(m);
 	WRITE_ONCE(m->test4, addr);
 	m->test4_plen = prefixlen;
+	ipmp_member_refresh(m);
+	ipmp_probe_kick(m);
 	netdev_info(m->grp->dev, "test address %pI4/%u on %s of group %s\n",
 		    &addr, prefixlen, m->dev->name, m->grp->name);
 	return 0;
@@ -66,6 +69,8 @@ int ipmp_testaddr_del(struct ipmp_member *m, __be32 addr,
 	}
 	WRITE_ONCE(m->test4, 0);
 	m->test4_plen = 0;
+	ipmp_probe_reset(m);
+	ipmp_member_refresh(m);
 	return 0;
 }
 
@@ -89,6 +94,10 @@ static bool ipmp_testaddr_arp(struct ipmp_member *m, struct sk_buff *skb,
 	memcpy(&tip, p + 2 * ETH_ALEN + 4, 4);
 	if (tip != test)
 		return false;
+	if (arp->ar_op == htons(ARPOP_REPLY)) {
+		memcpy(&sip, p + ETH_ALEN, 4);
+		ipmp_probe_rx_arp(m, sip, p);
+	}
 	if (arp->ar_op == htons(ARPOP_REQUEST)) {
 		memcpy(sha, p, ETH_ALEN);
 		memcpy(&sip, p + ETH_ALEN, 4);
@@ -100,6 +109,48 @@ static bool ipmp_testaddr_arp(struct ipmp_member *m, struct sk_buff *skb,
 	return true;
 }
 
+/* An ICMP message of @len bytes from @saddr to @daddr, to fill in. */
+struct sk_buff *ipmp_icmp_alloc(struct net_device *dev, __be32 saddr,
+				__be32 daddr, int len)
+{
+	struct sk_buff *skb;
+	struct iphdr *iph;
+
+	skb = alloc_skb(LL_RESERVED_SPACE(dev) + sizeof(*iph) + len, GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, LL_RESERVED_SPACE(dev));
+	skb_reset_network_header(skb);
+	iph = skb_put(skb, sizeof(*iph));
+	*iph = (struct iphdr) {
+		.version = 4, .ihl = 5, .ttl = 64, .protocol = IPPROTO_ICMP,
+		.tot_len = htons(sizeof(*iph) + len),
+		.saddr = saddr, .daddr = daddr,
+	};
+	ip_send_check(iph);
+	skb_set_transport_header(skb, skb->len);
+	skb_put_zero(skb, len);
+	skb->dev = dev;
+	skb->protocol = htons(ETH_P_IP);
+	return skb;
+}
+
+/* Checksum the ICMP message and send it out of @dev to @dmac. */
+void ipmp_icmp_send(struct sk_buff *skb, const u8 *dmac)
+{
+	struct icmphdr *icmp = icmp_hdr(skb);
+	int len = skb->len - skb_transport_offset(skb);
+	struct net_device *dev = skb->dev;
+
+	icmp->checksum = 0;
+	icmp->checksum = csum_fold(csum_partial(icmp, len, 0));
+	if (dev_hard_header(skb, dev, ETH_P_IP, dmac, dev->dev_addr, skb->len) < 0) {
+		kfree_skb(skb);
+		return;
+	}
+	dev_queue_xmit(skb);
+}
+
 /* An ICMP echo request to the test address: the reply leaves the member. */
 static void ipmp_testaddr_echo(struct ipmp_member *m, struct sk_buff *skb)
 {
@@ -107,43 +158,27 @@ static void ipmp_testaddr_echo(struct ipmp_member *m, struct sk_buff *skb)
 	int len = ntohs(iph->tot_len) - iph->ihl * 4;
 	struct sk_buff *reply;
 	struct icmphdr *icmp;
-	struct iphdr *rip;
 
-	if (len < (int)sizeof(*icmp) || skb_headlen(skb) < iph->ihl * 4 + sizeof(*icmp) ||
-	    ip_is_fragment(iph))
+	if (len < (int)sizeof(*icmp) || len > skb->len - iph->ihl * 4 ||
+	    skb_headlen(skb) < iph->ihl * 4 + sizeof(*icmp) || ip_is_fragment(iph))
 		return;
 	icmp = (struct icmphdr *)((u8 *)iph + iph->ihl * 4);
+	if (icmp->type == ICMP_ECHOREPLY) {
+		ipmp_probe_rx_echo(m, iph->saddr, icmp);
+		return;
+	}
 	if (icmp->type != ICMP_ECHO)
 		return;
 
-	reply = alloc_skb(LL_RESERVED_SPACE(m->dev) + sizeof(*rip) + len, GFP_ATOMIC);
+	reply = ipmp_icmp_alloc(m->dev, iph->daddr, iph->saddr, len);
 	if (!reply)
 		return;
-	skb_reserve(reply, LL_RESERVED_SPACE(m->dev));
-	skb_reset_network_header(reply);
-	rip = skb_put(reply, sizeof(*rip));
-	*rip = (struct iphdr) {
-		.version = 4, .ihl = 5, .ttl = 64, .protocol = IPPROTO_ICMP,
-		.tot_len = htons(sizeof(*rip) + len),
-		.saddr = iph->daddr, .daddr = iph->saddr,
-	};
-	ip_send_check(rip);
-	icmp = skb_put(reply, len);
-	if (skb_copy_bits(skb, iph->ihl * 4, icmp, len)) {
+	if (skb_copy_bits(skb, iph->ihl * 4, icmp_hdr(reply), len)) {
 		kfree_skb(reply);
 		return;
 	}
-	icmp->type = ICMP_ECHOREPLY;
-	icmp->checksum = 0;
-	icmp->checksum = csum_fold(csum_partial(icmp, len, 0));
-	reply->dev = m->dev;
-	reply->protocol = htons(ETH_P_IP);
-	if (dev_hard_header(reply, m->dev, ETH_P_IP, eth_hdr(skb)->h_source,
-			    m->dev->dev_addr, reply->len) < 0) {
-		kfree_skb(reply);
-		return;
-	}
-	dev_queue_xmit(reply);
+	icmp_hdr(reply)->type = ICMP_ECHOREPLY;
+	ipmp_icmp_send(reply, eth_hdr(skb)->h_source);
 }
 
 /* IPv4 to the test address: echo is answered, the rest dropped. */

@@ -31,15 +31,15 @@ NLMSGERR_ATTR_MSG = 1
 # Mirrors include/uapi/linux/ipmp.h.
 CMDS = ["unspec", "group-get", "group-new", "group-del", "group-set",
         "member-get", "member-add", "member-del", "member-set", "addr-get",
-        "testaddr-add", "testaddr-del"]
+        "testaddr-add", "testaddr-del", "target-add", "target-del"]
 NESTS = {"group": 1, "member": 2, "addr": 3}
 ATTRS = {
     "group": ["unspec", "ifindex", "ifname", "name", "state", "fdt",
               "failback", "nmembers", "nactive", "announce-count",
-              "announce-interval", "naddrs"],
+              "announce-interval", "naddrs", "target", "targets"],
     "member": ["unspec", "ifindex", "ifname", "group-ifindex", "state",
                "flags", "active", "standby", "link", "probe", "offline",
-               "naddrs", "testaddr", "testaddr-prefixlen"],
+               "naddrs", "testaddr", "testaddr-prefixlen", "rtt-us"],
     "addr": ["unspec", "family", "address", "prefixlen", "group-ifindex",
              "bound-ifindex", "up"],
 }

@@ -35,6 +35,15 @@
  *                      on their member only.  Refused when another member
  *                      of the group or a data address has it.
  * IPMP_CMD_TESTADDR_DEL [MEMBER]{IFINDEX, TESTADDR}
+ * IPMP_CMD_TARGET_ADD  [GROUP]{IFINDEX, TARGET}
+ * IPMP_CMD_TARGET_DEL  [GROUP]{IFINDEX, TARGET}
+ *                      static IPv4 probe targets of the group, at most
+ *                      IPMP_TARGETS_MAX.  Every member with a test address
+ *                      sends ICMP echo requests from it to the targets in
+ *                      turn, every FDT/7 (times a random factor in
+ *                      [0.5, 1]); IPMP_PROBE_FAILS consecutive losses fail
+ *                      the member, IPMP_PROBE_REPAIRS consecutive replies
+ *                      repair it.
  * IPMP_CMD_ADDR_GET    dump: optional [ADDR]{GROUP_IFINDEX} filter ->
  *                      one [ADDR]{...} per data address: the addresses of
  *                      the group device and the member each is bound to.
@@ -70,6 +79,11 @@
 #define IPMP_FDT_DEFAULT_MS	10000
 #define IPMP_FDT_MAX_MS		3600000
 
+/* Probe-based failure detection. */
+#define IPMP_TARGETS_MAX	5
+#define IPMP_PROBE_FAILS	5
+#define IPMP_PROBE_REPAIRS	10
+
 /* Announcements of moved data addresses. */
 #define IPMP_ANNOUNCE_COUNT_DEFAULT	3
 #define IPMP_ANNOUNCE_COUNT_MAX		255
@@ -90,6 +104,8 @@ enum ipmp_cmd {
 	IPMP_CMD_ADDR_GET,
 	IPMP_CMD_TESTADDR_ADD,
 	IPMP_CMD_TESTADDR_DEL,
+	IPMP_CMD_TARGET_ADD,
+	IPMP_CMD_TARGET_DEL,
 
 	__IPMP_CMD_MAX,
 	IPMP_CMD_MAX = __IPMP_CMD_MAX - 1
@@ -133,6 +149,9 @@ enum ipmp_group_state {
  *	(0 to IPMP_ANNOUNCE_COUNT_MAX; default 3)
  * @IPMP_A_GROUP_ANNOUNCE_INTERVAL: u32, ms between them (default 1000)
  * @IPMP_A_GROUP_NADDRS: u32, number of data addresses (read only)
+ * @IPMP_A_GROUP_TARGET: binary, 4 bytes: a target to add or delete
+ * @IPMP_A_GROUP_TARGETS: binary, the static IPv4 targets in firing order,
+ *	4 bytes each (read only)
  */
 enum ipmp_a_group {
 	IPMP_A_GROUP_UNSPEC,
@@ -147,6 +166,8 @@ enum ipmp_a_group {
 	IPMP_A_GROUP_ANNOUNCE_COUNT,
 	IPMP_A_GROUP_ANNOUNCE_INTERVAL,
 	IPMP_A_GROUP_NADDRS,
+	IPMP_A_GROUP_TARGET,
+	IPMP_A_GROUP_TARGETS,
 
 	__IPMP_A_GROUP_MAX,
 	IPMP_A_GROUP_MAX = __IPMP_A_GROUP_MAX - 1
@@ -217,6 +238,8 @@ enum ipmp_probe_state {
  * @IPMP_A_MEMBER_NADDRS: u32, data addresses bound to it (read only)
  * @IPMP_A_MEMBER_TESTADDR: binary, 4 bytes: its IPv4 test address
  * @IPMP_A_MEMBER_TESTADDR_PREFIXLEN: u8, prefix length of the test address
+ * @IPMP_A_MEMBER_RTT_US: u32, round-trip time of the last answered probe
+ *	in microseconds (read only, present once a probe was answered)
  */
 enum ipmp_a_member {
 	IPMP_A_MEMBER_UNSPEC,
@@ -233,6 +256,7 @@ enum ipmp_a_member {
 	IPMP_A_MEMBER_NADDRS,
 	IPMP_A_MEMBER_TESTADDR,
 	IPMP_A_MEMBER_TESTADDR_PREFIXLEN,
+	IPMP_A_MEMBER_RTT_US,
 
 	__IPMP_A_MEMBER_MAX,
 	IPMP_A_MEMBER_MAX = __IPMP_A_MEMBER_MAX - 1

@@ -7,6 +7,7 @@
  * group.c     create, delete, set (groups; set hands members to member.c)
  * member.c    add, remove, set standby
  * testaddr.c  test-address add|del (a member's IPv4 test address)
+ * target.c    target add|del (a group's static IPv4 probe targets)
  * show.c      ipmpadm show (text and JSON)
  * ipmpstat.c  ipmpstat, Solaris columns
  * if_mpadm.c  if_mpadm, ipmpadm offline/online
@@ -70,6 +71,8 @@ struct ipmp_group {
 	uint32_t naddrs;
 	bool has_announce;	/* the kernel sent ANNOUNCE_COUNT/INTERVAL */
 	bool has_naddrs;	/* and NADDRS: older modules do not */
+	uint32_t ntargets;	/* static IPv4 probe targets, firing order */
+	uint8_t targets[IPMP_TARGETS_MAX][4];	/* network order */
 };
 
 struct ipmp_member {
@@ -87,6 +90,8 @@ struct ipmp_member {
 	bool has_testaddr;	/* the member has an IPv4 test address */
 	uint8_t testaddr[4];	/* network order */
 	uint8_t testaddr_prefixlen;
+	bool has_rtt;		/* a probe was answered: rtt_us is its RTT */
+	uint32_t rtt_us;
 };
 
 struct ipmp_addr {
@@ -168,6 +173,8 @@ bool group_probing(const struct ipmp_state *st, uint32_t group_ifindex);
 const char *addr_str(const struct ipmp_addr *a, bool prefix, char *buf,
 		     size_t len);
 const char *testaddr_str(const struct ipmp_member *m, char *buf, size_t len);
+void target_addr(const struct ipmp_group *g, uint32_t i, struct ipmp_addr *a);
+const char *rtt_str(uint32_t us, char *buf, size_t len);
 const char *member_name(const struct ipmp_state *st, uint32_t ifindex,
 			char *buf, size_t len);
 
@@ -185,6 +192,7 @@ int cmd_remove(int argc, char **argv);
 int cmd_offline(int argc, char **argv);
 int cmd_online(int argc, char **argv);
 int cmd_testaddr(int argc, char **argv);
+int cmd_target(int argc, char **argv);
 int member_set(struct ipmp_nl *nl, const char *ifname, uint32_t ifindex,
 	       int argc, char **argv);
 
@@ -193,7 +201,8 @@ void show_text(FILE *f, const struct ipmp_state *st);
 void show_json(FILE *f, const struct ipmp_state *st);
 
 enum ipmpstat_mode {
-	IPMPSTAT_NONE, IPMPSTAT_GROUP, IPMPSTAT_IF, IPMPSTAT_ADDR
+	IPMPSTAT_NONE, IPMPSTAT_GROUP, IPMPSTAT_IF, IPMPSTAT_ADDR,
+	IPMPSTAT_TARGET
 };
 enum ipmpstat_out { IPMPSTAT_HUMAN, IPMPSTAT_PARSABLE, IPMPSTAT_JSON };
 

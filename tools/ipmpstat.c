@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <netdb.h>
+#include <sys/socket.h>
 
 #include "ipmpadm.h"
 
@@ -39,16 +41,16 @@ struct ipmpstat_fmt {
 };
 
 static const char ipmpstat_usage[] =
-	"ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -a|-g|-i";
+	"ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -a|-g|-i|-t";
 
 static const char ipmpstat_help[] =
-	"usage: ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -a|-g|-i\n"
+	"usage: ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -a|-g|-i|-t\n"
 	"\n"
 	"  output modes:  -a  display IPMP data address information\n"
 	"                 -g  display IPMP group information\n"
 	"                 -i  display IPMP-related IP interface information\n"
-	"                 (-t targets and -p probes arrive with probe support\n"
-	"                 in the ipmp module)\n"
+	"                 -t  display IPMP target information\n"
+	"                 (-p, probe information, is not supported yet)\n"
 	"\n"
 	"       options:  -n  display IP addresses numerically\n"
 	"                 -o  display only the specified fields, in order;\n"
@@ -62,14 +64,18 @@ static const char ipmpstat_help[] =
 	"  fields of -a:  ADDRESS STATE GROUP INBOUND OUTBOUND\n"
 	"  fields of -g:  GROUP GROUPNAME STATE FDT INTERFACES\n"
 	"  fields of -i:  INTERFACE ACTIVE GROUP FLAGS LINK PROBE STATE\n"
+	"  fields of -t:  INTERFACE MODE TESTADDR TARGETS\n"
 	"\n"
-	"ADDRESS is a host name when one is found, without -n.  INBOUND is the\n"
-	"interface the address is bound to (receives on), OUTBOUND the active\n"
-	"interfaces it may send from.\n"
+	"ADDRESS, TESTADDR and TARGETS are host names when one is found, without\n"
+	"-n.  INBOUND is the interface the address is bound to (receives on),\n"
+	"OUTBOUND the active interfaces it may send from.\n"
 	"INTERFACES lists active interfaces, then inactive ones in (), then\n"
 	"unusable ones in [].  FLAGS: i inactive, s standby, b IPv4 broadcast,\n"
 	"m IPv4 multicast, M IPv6 multicast nominee, d down, h duplicate\n"
-	"hardware address.  FDT is shown only when some member probes.\n";
+	"hardware address.  FDT is shown only when some member probes.\n"
+	"MODE is static when the interface has a test address and its group\n"
+	"static targets (TARGETS, in firing order), unknown when it has a test\n"
+	"address but there is no target, disabled when it has no test address.\n";
 
 static void append(char *buf, size_t len, const char *sep, const char *s)
 {
@@ -134,11 +140,12 @@ static void g_interfaces(const struct row *r, char *buf, size_t len)
 	}
 }
 
-/* A name (unless -n, or none is known), else the number, as Solaris. */
+static void host_str(const struct row *r, const struct ipmp_addr *a,
+		     char *buf, size_t len);
+
 static void a_address(const struct row *r, char *buf, size_t len)
 {
-	if (!r->fmt->names || r->fmt->names(r->a, buf, len))
-		addr_str(r->a, false, buf, len);
+	host_str(r, r->a, buf, len);
 }
 
 static void a_state(const struct row *r, char *buf, size_t len)
@@ -225,6 +232,63 @@ static void i_state(const struct row *r, char *buf, size_t len)
 	snprintf(buf, len, "%s", member_state_str(r->m->state, tmp, sizeof(tmp)));
 }
 
+/* A name (unless -n, or none is known), else the number, as Solaris. */
+static void host_str(const struct row *r, const struct ipmp_addr *a,
+		     char *buf, size_t len)
+{
+	if (!r->fmt->names || r->fmt->names(a, buf, len))
+		addr_str(a, false, buf, len);
+}
+
+static const struct ipmp_group *member_group(const struct row *r)
+{
+	return ipmp_state_group(r->st, r->m->group_ifindex);
+}
+
+/*
+ * Solaris's target modes are those of in.mpathd's discovery (routes,
+ * multicast); targets here are configured, hence "static", and without
+ * any the member's probing is "unknown", as its PROBE state says.
+ */
+static const char *target_mode(const struct row *r)
+{
+	const struct ipmp_group *g = member_group(r);
+
+	if (!r->m->has_testaddr)
+		return "disabled";
+	return g && g->ntargets ? "static" : "unknown";
+}
+
+static void t_mode(const struct row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", target_mode(r));
+}
+
+static void t_testaddr(const struct row *r, char *buf, size_t len)
+{
+	struct ipmp_addr a = { .family = AF_INET, .prefixlen = 32 };
+
+	if (!r->m->has_testaddr)
+		return;
+	memcpy(a.addr, r->m->testaddr, sizeof(r->m->testaddr));
+	host_str(r, &a, buf, len);
+}
+
+static void t_targets(const struct row *r, char *buf, size_t len)
+{
+	const struct ipmp_group *g = member_group(r);
+	char name[NI_MAXHOST];
+	struct ipmp_addr a;
+
+	if (!g || !r->m->has_testaddr)
+		return;
+	for (uint32_t i = 0; i < g->ntargets; i++) {
+		target_addr(g, i, &a);
+		host_str(r, &a, name, sizeof(name));
+		append(buf, len, " ", name);
+	}
+}
+
 static const struct field addr_fields[] = {
 	{ "ADDRESS", 26, a_address },
 	{ "STATE", 7, a_state },
@@ -251,6 +315,14 @@ static const struct field if_fields[] = {
 	{ "LINK", 10, i_link },
 	{ "PROBE", 10, i_probe },
 	{ "STATE", 10, i_state },
+	{ NULL, 0, NULL }
+};
+
+static const struct field target_fields[] = {
+	{ "INTERFACE", 12, i_interface },
+	{ "MODE", 10, t_mode },
+	{ "TESTADDR", 20, t_testaddr },
+	{ "TARGETS", 38, t_targets },
 	{ NULL, 0, NULL }
 };
 
@@ -300,7 +372,8 @@ int ipmpstat_fmt_new(enum ipmpstat_mode mode, enum ipmpstat_out out,
 {
 	const struct field *table = mode == IPMPSTAT_GROUP ? group_fields :
 				    mode == IPMPSTAT_ADDR ? addr_fields :
-							    if_fields;
+				    mode == IPMPSTAT_TARGET ? target_fields :
+							      if_fields;
 	struct ipmpstat_fmt *fmt;
 
 	if (out == IPMPSTAT_PARSABLE && !fields)
@@ -515,8 +588,7 @@ struct ipmpstat_args {
 static int not_yet(char opt)
 {
 	return usage_fail(ipmpstat_usage,
-			  "-%c is not supported yet: it arrives with probe support in the ipmp module",
-			  opt);
+			  "-%c is not supported yet", opt);
 }
 
 static int set_mode(struct ipmpstat_args *a, enum ipmpstat_mode mode)
@@ -538,6 +610,7 @@ static int parse_opt(struct ipmpstat_args *a, int c)
 	case 'i':
 		return set_mode(a, IPMPSTAT_IF);
 	case 't':
+		return set_mode(a, IPMPSTAT_TARGET);
 	case 'p':
 		return not_yet((char)c);
 	case 'n':
@@ -594,7 +667,7 @@ static int parse_args(int argc, char **argv, struct ipmpstat_args *a)
 	return 0;
 }
 
-/* -g and -i need no ADDR_GET, so they work with older modules too. */
+/* -g, -i and -t need no ADDR_GET, so they work with older modules too. */
 static int fetch(struct ipmp_state *st, enum ipmpstat_mode mode)
 {
 	struct ipmp_nl *nl;

@@ -34,6 +34,10 @@ static const struct command commands[] = {
 	  "give a member its IPv4 test address, the source of its probes" },
 	{ "test-address", cmd_testaddr, "del IF ADDRESS",
 	  "take a member's test address away" },
+	{ "target", cmd_target, "add IPMPIF ADDRESS",
+	  "add a static IPv4 probe target to a group" },
+	{ "target", cmd_target, "del IPMPIF ADDRESS",
+	  "delete a probe target of a group" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

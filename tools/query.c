@@ -24,6 +24,7 @@ static const struct nla_policy group_policy[IPMP_A_GROUP_MAX + 1] = {
 	[IPMP_A_GROUP_ANNOUNCE_COUNT] = { .type = NLA_U32 },
 	[IPMP_A_GROUP_ANNOUNCE_INTERVAL] = { .type = NLA_U32 },
 	[IPMP_A_GROUP_NADDRS] = { .type = NLA_U32 },
+	[IPMP_A_GROUP_TARGETS] = { .type = NLA_UNSPEC },
 };
 
 static const struct nla_policy member_policy[IPMP_A_MEMBER_MAX + 1] = {
@@ -40,6 +41,7 @@ static const struct nla_policy member_policy[IPMP_A_MEMBER_MAX + 1] = {
 	[IPMP_A_MEMBER_NADDRS] = { .type = NLA_U32 },
 	[IPMP_A_MEMBER_TESTADDR] = { .type = NLA_UNSPEC, .minlen = 4 },
 	[IPMP_A_MEMBER_TESTADDR_PREFIXLEN] = { .type = NLA_U8 },
+	[IPMP_A_MEMBER_RTT_US] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy addr_policy[IPMP_A_ADDR_MAX + 1] = {
@@ -70,6 +72,26 @@ static void get_ifname(struct nlattr *a, uint32_t ifindex, char *buf)
 		snprintf(buf, IF_NAMESIZE, "?%u", ifindex);
 }
 
+/*
+ * TARGETS: 4 bytes per target, in firing order.  The kernel holds no more
+ * than IPMP_TARGETS_MAX; should a later one hold more, the first are kept.
+ */
+static int parse_targets(struct nlattr *a, struct ipmp_group *g)
+{
+	int len;
+
+	if (!a)
+		return 0;
+	len = nla_len(a);
+	if (len % 4)
+		return -EBADMSG;
+	g->ntargets = (uint32_t)len / 4;
+	if (g->ntargets > IPMP_TARGETS_MAX)
+		g->ntargets = IPMP_TARGETS_MAX;
+	memcpy(g->targets, nla_data(a), g->ntargets * 4);
+	return 0;
+}
+
 static int parse_group(struct nlattr **top, struct ipmp_group *g)
 {
 	struct nlattr *tb[IPMP_A_GROUP_MAX + 1];
@@ -97,7 +119,7 @@ static int parse_group(struct nlattr **top, struct ipmp_group *g)
 	g->announce_interval = get_u32(tb[IPMP_A_GROUP_ANNOUNCE_INTERVAL], 0);
 	g->has_naddrs = tb[IPMP_A_GROUP_NADDRS];
 	g->naddrs = get_u32(tb[IPMP_A_GROUP_NADDRS], 0);
-	return 0;
+	return parse_targets(tb[IPMP_A_GROUP_TARGETS], g);
 }
 
 static int parse_member(struct nlattr **top, struct ipmp_member *m)
@@ -129,6 +151,8 @@ static int parse_member(struct nlattr **top, struct ipmp_member *m)
 			get_u8(tb[IPMP_A_MEMBER_TESTADDR_PREFIXLEN], 32);
 		m->has_testaddr = true;
 	}
+	m->has_rtt = tb[IPMP_A_MEMBER_RTT_US];
+	m->rtt_us = get_u32(tb[IPMP_A_MEMBER_RTT_US], 0);
 	return 0;
 }
 

@@ -15,9 +15,9 @@ static const char show_help[] =
 	"Show every IPMP group (or only IPMPIF), its member interfaces and its\n"
 	"data addresses with the member each is bound to (its inbound interface):\n"
 	"\n"
-	"  ipmp0: group ipmp0 state ok fdt 10000ms failback yes announce 3 announce-interval 1000ms naddrs 2\n"
-	"    eth0: state ok link up probe disabled active yes flags --bmM-- naddrs 1 testaddr 192.0.2.31/24\n"
-	"    eth1: state ok link up probe disabled active yes flags ------- naddrs 1 testaddr 192.0.2.32/24\n"
+	"  ipmp0: group ipmp0 state ok fdt 10000ms failback yes announce 3 announce-interval 1000ms naddrs 2 targets 192.0.2.1 192.0.2.2\n"
+	"    eth0: state ok link up probe ok active yes flags --bmM-- naddrs 1 testaddr 192.0.2.31/24 rtt 0.42ms\n"
+	"    eth1: state ok link up probe ok active yes flags ------- naddrs 1 testaddr 192.0.2.32/24 rtt 0.51ms\n"
 	"    eth2: state ok link up probe disabled active no flags is----- naddrs 0 standby\n"
 	"    address 192.0.2.10/24 state up inbound eth0\n"
 	"    address 2001:db8::10/64 state up inbound eth1\n"
@@ -25,13 +25,15 @@ static const char show_help[] =
 	"FLAGS are those of 'ipmpstat -i': i inactive, s standby, b IPv4\n"
 	"broadcast nominee, m IPv4 multicast nominee, M IPv6 multicast nominee,\n"
 	"d down, h duplicate hardware address.  naddrs counts the data addresses\n"
-	"of a group, or those bound to a member; testaddr is a member's IPv4 test\n"
-	"address (see 'ipmpadm test-address'), left out when it has none; inbound\n"
-	"is -- for an address bound to no member.\n"
+	"of a group, or those bound to a member; targets are the group's static\n"
+	"IPv4 probe targets in firing order (see 'ipmpadm target'), testaddr is a\n"
+	"member's IPv4 test address (see 'ipmpadm test-address'), rtt the\n"
+	"round-trip time of its last answered probe; each is left out when there\n"
+	"is none.  inbound is -- for an address bound to no member.\n"
 	"\n"
-	"  -j  print a JSON array of group objects, each with a \"members\" and\n"
-	"      an \"addresses\" array; a member's \"testaddr\" is\n"
-	"      \"ADDRESS/PREFIX\", or null\n"
+	"  -j  print a JSON array of group objects, each with a \"targets\",\n"
+	"      a \"members\" and an \"addresses\" array; a member's \"testaddr\"\n"
+	"      is \"ADDRESS/PREFIX\" or null, its \"rtt_us\" microseconds or null\n"
 	"\n"
 	"'ipmpadm' with no command is 'ipmpadm show'.  Needs no privilege.\n";
 
@@ -49,6 +51,8 @@ static void show_member_text(FILE *f, const struct ipmp_member *m)
 		fprintf(f, " naddrs %u", m->naddrs);
 	if (m->has_testaddr)
 		fprintf(f, " testaddr %s", testaddr_str(m, ta, sizeof(ta)));
+	if (m->has_rtt)
+		fprintf(f, " rtt %s", rtt_str(m->rtt_us, ta, sizeof(ta)));
 	fprintf(f, "%s\n", m->standby ? " standby" : "");
 }
 
@@ -66,7 +70,8 @@ static void show_addr_text(FILE *f, const struct ipmp_state *st,
 static void show_group_text(FILE *f, const struct ipmp_state *st,
 			    const struct ipmp_group *g)
 {
-	char state[ENUM_LEN];
+	char state[ENUM_LEN], addr[ADDR_LEN];
+	struct ipmp_addr t;
 
 	fprintf(f, "%s: group %s state %s fdt %ums failback %s", g->ifname,
 		g->name, group_state_str(g->state, state, sizeof(state)),
@@ -76,6 +81,11 @@ static void show_group_text(FILE *f, const struct ipmp_state *st,
 			g->announce_count, g->announce_interval);
 	if (g->has_naddrs)
 		fprintf(f, " naddrs %u", g->naddrs);
+	for (uint32_t i = 0; i < g->ntargets; i++) {
+		target_addr(g, i, &t);
+		fprintf(f, "%s%s", i ? " " : " targets ",
+			addr_str(&t, false, addr, sizeof(addr)));
+	}
 	fputc('\n', f);
 	for (size_t i = 0; i < st->nmembers; i++)
 		if (st->members[i].group_ifindex == g->ifindex)
@@ -112,6 +122,10 @@ static void show_member_json(struct json *j, const struct ipmp_member *m)
 	if (m->has_naddrs)
 		json_uint(j, "naddrs", m->naddrs);
 	json_string(j, "testaddr", testaddr_str(m, ta, sizeof(ta)));
+	if (m->has_rtt)
+		json_uint(j, "rtt_us", m->rtt_us);
+	else
+		json_string(j, "rtt_us", NULL);
 	json_end_object(j);
 }
 
@@ -134,7 +148,8 @@ static void show_addr_json(struct json *j, const struct ipmp_state *st,
 static void show_group_json(struct json *j, const struct ipmp_state *st,
 			    const struct ipmp_group *g)
 {
-	char state[ENUM_LEN];
+	char state[ENUM_LEN], addr[ADDR_LEN];
+	struct ipmp_addr t;
 
 	json_begin_object(j, NULL);
 	json_string(j, "ifname", g->ifname);
@@ -151,6 +166,12 @@ static void show_group_json(struct json *j, const struct ipmp_state *st,
 	json_uint(j, "nactive", g->nactive);
 	if (g->has_naddrs)
 		json_uint(j, "naddrs", g->naddrs);
+	json_begin_array(j, "targets");
+	for (uint32_t i = 0; i < g->ntargets; i++) {
+		target_addr(g, i, &t);
+		json_string(j, NULL, addr_str(&t, false, addr, sizeof(addr)));
+	}
+	json_end_array(j);
 	json_begin_array(j, "members");
 	for (size_t i = 0; i < st->nmembers; i++)
 		if (st->members[i].group_ifindex == g->ifindex)

@@ -264,6 +264,25 @@ const char *testaddr_str(const struct ipmp_member *m, char *buf, size_t len)
 	return buf;
 }
 
+/* Target @i of @g as an address, for addr_str() and the name lookup. */
+void target_addr(const struct ipmp_group *g, uint32_t i, struct ipmp_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET;
+	a->prefixlen = 32;
+	memcpy(a->addr, g->targets[i], 4);
+	a->group_ifindex = g->ifindex;
+}
+
+/* Milliseconds with two decimals, as Solaris's "%.2fms", from microseconds. */
+const char *rtt_str(uint32_t us, char *buf, size_t len)
+{
+	unsigned long cms = ((unsigned long)us + 5) / 10;
+
+	snprintf(buf, len, "%lu.%02lums", cms / 100, cms % 100);
+	return buf;
+}
+
 /*
  * The name of a host, as Solaris's ipmpstat asks for it (NI_NOFQDN), but
  * only a real one (NI_NAMEREQD): the caller falls back to the number.

@@ -2,12 +2,13 @@
 /*
  * The output formats on fabricated state, no kernel needed:
  *   fmt_test show | show-json | show-json-noaddrs
- *   fmt_test ipmpstat g|i|a|A human|parsable|json [FIELDS]
- *                              (a: -n; A: names from a fake resolver)
+ *   fmt_test ipmpstat g|i|a|A|t|T human|parsable|json [FIELDS]
+ *                              (a, t: -n; A, T: names from a fake resolver)
  *   fmt_test escape            (JSON strings of awkward bytes)
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
@@ -18,14 +19,18 @@ static const struct ipmp_group groups[] = {
 	  .state = IPMP_GROUP_DEGRADED, .fdt = 10000, .failback = true,
 	  .nmembers = 3, .nactive = 1, .has_announce = true,
 	  .announce_count = 3, .announce_interval = 1000,
-	  .has_naddrs = true, .naddrs = 3 },
+	  .has_naddrs = true, .naddrs = 3,
+	  .ntargets = 2, .targets = { { 192, 0, 2, 254 }, { 192, 0, 2, 1 } } },
 	{ .ifindex = 20, .ifname = "ipmp1", .name = "web:a\\b",
 	  .state = IPMP_GROUP_OK, .fdt = 12345, .failback = false,
 	  .nmembers = 2, .nactive = 2, .has_announce = true,
 	  .announce_count = 0, .announce_interval = 60000,
 	  .has_naddrs = true, .naddrs = 2 },
 	{ .ifindex = 30, .ifname = "ipmp2", .name = "q\"uot\xc3\xa9",
-	  .state = IPMP_GROUP_FAILED, .fdt = 100, .failback = true },
+	  .state = IPMP_GROUP_FAILED, .fdt = 100, .failback = true,
+	  .ntargets = IPMP_TARGETS_MAX,
+	  .targets = { { 10, 0, 0, 1 }, { 10, 0, 0, 2 }, { 10, 255, 255, 254 },
+		       { 172, 16, 0, 1 }, { 198, 51, 100, 1 } } },
 };
 
 static const struct ipmp_member members[] = {
@@ -36,14 +41,16 @@ static const struct ipmp_member members[] = {
 	  .has_naddrs = true, .naddrs = 1 },
 	{ .ifindex = 2, .group_ifindex = 10, .ifname = "eth0",
 	  .state = IPMP_MEMBER_OK, .link = IPMP_LINK_UP,
-	  .probe = IPMP_PROBE_DISABLED, .active = true,
+	  .probe = IPMP_PROBE_OK, .active = true,
+	  .has_rtt = true, .rtt_us = 1234,
 	  .flags = IPMP_MEMBER_F_BCAST4 | IPMP_MEMBER_F_MCAST4 |
 		   IPMP_MEMBER_F_MCAST6, .has_naddrs = true, .naddrs = 2,
 	  .has_testaddr = true, .testaddr = { 192, 0, 2, 31 },
 	  .testaddr_prefixlen = 24 },
 	{ .ifindex = 3, .group_ifindex = 10, .ifname = "eth1",
 	  .state = IPMP_MEMBER_OK, .link = IPMP_LINK_UP,
-	  .probe = IPMP_PROBE_DISABLED, .standby = true,
+	  .probe = IPMP_PROBE_OK, .standby = true,
+	  .has_rtt = true, .rtt_us = 999995,
 	  .flags = IPMP_MEMBER_F_INACTIVE | IPMP_MEMBER_F_STANDBY,
 	  .has_naddrs = true, .has_testaddr = true,
 	  .testaddr = { 192, 0, 2, 32 }, .testaddr_prefixlen = 24 },
@@ -104,6 +111,10 @@ static int fake_names(const struct ipmp_addr *a, char *buf, size_t len)
 		snprintf(buf, len, "www");
 	else if (!strcmp(num, "2001:db8::10"))
 		snprintf(buf, len, "a-rather-long-host-name.example.com");
+	else if (!strcmp(num, "192.0.2.1"))
+		snprintf(buf, len, "router");
+	else if (!strcmp(num, "192.0.2.31"))
+		snprintf(buf, len, "eth0-test-address.example");
 	else
 		return -1;
 	return 0;
@@ -124,7 +135,9 @@ static int ipmpstat(struct ipmp_state *st, int argc, char **argv)
 {
 	enum ipmpstat_mode mode = !strcmp(argv[2], "g") ? IPMPSTAT_GROUP :
 				  !strcmp(argv[2], "i") ? IPMPSTAT_IF :
+				  !strcasecmp(argv[2], "t") ? IPMPSTAT_TARGET :
 							  IPMPSTAT_ADDR;
+	bool names = !strcmp(argv[2], "A") || !strcmp(argv[2], "T");
 	enum ipmpstat_out out = !strcmp(argv[3], "json") ? IPMPSTAT_JSON :
 				!strcmp(argv[3], "parsable") ?
 				IPMPSTAT_PARSABLE : IPMPSTAT_HUMAN;
@@ -132,7 +145,7 @@ static int ipmpstat(struct ipmp_state *st, int argc, char **argv)
 
 	if (ipmpstat_fmt_new(mode, out, argc > 4 ? argv[4] : NULL, &fmt))
 		return EXIT_USAGE;
-	ipmpstat_fmt_names(fmt, !strcmp(argv[2], "A") ? fake_names : NULL);
+	ipmpstat_fmt_names(fmt, names ? fake_names : NULL);
 	ipmpstat_print(stdout, fmt, st);
 	ipmpstat_fmt_free(fmt);
 	return 0;

@@ -105,6 +105,26 @@ expect 2 "usage: ipmpadm test-address add IF ADDRESS[/PREFIX]" ./ipmpadm test-ad
 # Well formed, yet not configurable: an error (1), not a usage error.
 expect 1 "ipmpadm: test-address add eth0 2001:db8::31/64: IPv6 test addresses are not configurable yet" ./ipmpadm test-address add eth0 2001:db8::31/64
 expect 1 "ipmpadm: test-address del eth0 fe80::1: IPv6 test addresses are not configurable yet" ./ipmpadm test-address del eth0 fe80::1
+expect 2 "missing add or del" ./ipmpadm target
+expect 2 "unknown action 'list': use add or del" ./ipmpadm target list ipmp0
+expect 2 "unknown option '-x'" ./ipmpadm target -x
+expect 2 "unknown option '-x'" ./ipmpadm target del -x 192.0.2.1
+expect 2 "missing IPMPIF" ./ipmpadm target add
+expect 2 "missing ADDRESS" ./ipmpadm target add ipmp0
+expect 2 "missing ADDRESS" ./ipmpadm target del ipmp0
+expect 2 "unexpected '192.0.2.2'" ./ipmpadm target add ipmp0 192.0.2.1 192.0.2.2
+expect 2 "'192.0.2.256' is not an IPv4 address" ./ipmpadm target add ipmp0 192.0.2.256
+expect 2 "'192.0.2' is not an IPv4 address" ./ipmpadm target add ipmp0 192.0.2
+expect 2 "'192.0.2.01' is not an IPv4 address" ./ipmpadm target add ipmp0 192.0.2.01
+expect 2 "'0x7f.0.0.1' is not an IPv4 address" ./ipmpadm target add ipmp0 0x7f.0.0.1
+expect 2 "'router.example' is not an IPv4 address" ./ipmpadm target add ipmp0 router.example
+expect 2 "'' is not an IPv4 address" ./ipmpadm target add ipmp0 ""
+expect 2 "'192.0.2.1 ' is not an IPv4 address" ./ipmpadm target add ipmp0 "192.0.2.1 "
+expect 2 "'192.0.2.1/32' is not an IPv4 address: a target takes no /PREFIX" ./ipmpadm target add ipmp0 192.0.2.1/32
+expect 2 "'2001:db8::1/64' is not an IPv4 address: a target takes no /PREFIX" ./ipmpadm target add ipmp0 2001:db8::1/64
+expect 2 "usage: ipmpadm target add IPMPIF ADDRESS" ./ipmpadm target del ipmp0 192.0.2.1.1
+expect 1 "ipmpadm: target add ipmp0 2001:db8::1: IPv6 targets are not configurable yet" ./ipmpadm target add ipmp0 2001:db8::1
+expect 1 "ipmpadm: target del ipmp0 ::ffff:192.0.2.1: IPv6 targets are not configurable yet" ./ipmpadm target del ipmp0 ::ffff:192.0.2.1
 expect 2 "usage: ipmpstat" ./ipmpstat
 expect 2 "only one output format may be specified" ./ipmpstat -g -i
 expect 2 "only one output format may be specified" ./ipmpstat -a -g
@@ -119,8 +139,10 @@ expect 2 "unknown output field: 'bogus'" ./ipmpstat -P -o group,bogus -g
 expect 2 "unknown output field: 'bogus'" ./ipmpstat -j -o bogus -g
 expect 2 "no valid output fields" ./ipmpstat -o bogus -g
 expect 2 "-P and -j cannot be used together" ./ipmpstat -P -j -o group -g
-expect 2 "-t is not supported yet: it arrives with probe support" ./ipmpstat -t
-expect 2 "-p is not supported yet: it arrives with probe support" ./ipmpstat -p
+expect 2 "only one output format may be specified" ./ipmpstat -t -i
+expect 2 "unknown output field: 'probe'" ./ipmpstat -P -o interface,probe -t
+expect 2 "output fields must be specified in parsable mode" ./ipmpstat -P -t
+expect 2 "-p is not supported yet" ./ipmpstat -p
 expect 2 "usage: if_mpadm -d IF | -r IF" ./if_mpadm
 expect 2 "usage: if_mpadm" ./if_mpadm -x eth0
 expect 2 "usage: if_mpadm" ./if_mpadm -d
@@ -129,7 +151,7 @@ expect 2 "usage: if_mpadm" ./if_mpadm eth0
 
 # --help and -h: usage on stdout, exit 0.
 for cmd in "" show create delete add remove set offline online test-address \
-	"test-address add"; do
+	"test-address add" target "target add" "target del"; do
 	for h in --help -h; do
 		./ipmpadm $cmd $h >"$out" 2>&1
 		rc=$?
@@ -163,6 +185,11 @@ ok $? "ipmpadm help"
 		"ipmpstat a parsable address,state,group,inbound,outbound" \
 		"ipmpstat A parsable address" "ipmpstat a json" \
 		"ipmpstat A json address,inbound" \
+		"ipmpstat t human" "ipmpstat T human" "ipmpstat t human all" \
+		"ipmpstat t human targets,INTERFACE,bogus" \
+		"ipmpstat t parsable interface,mode,testaddr,targets" \
+		"ipmpstat T parsable targets" "ipmpstat t json" \
+		"ipmpstat T json mode,testaddr" \
 		escape; do
 		echo "== $args"
 		# shellcheck disable=SC2086
@@ -174,7 +201,8 @@ ok $? "output formats match tests/fmt.expected"
 
 for args in show-json show-json-noaddrs "ipmpstat g json" \
 	"ipmpstat i json" "ipmpstat i json flags" "ipmpstat a json" \
-	"ipmpstat A json address,inbound" escape; do
+	"ipmpstat A json address,inbound" "ipmpstat t json" \
+	"ipmpstat T json mode,testaddr" escape; do
 	# shellcheck disable=SC2086
 	tests/fmt_test $args | python3 -m json.tool >/dev/null
 	ok $? "valid JSON: $args"
@@ -198,6 +226,9 @@ if [ ! -d /sys/module/ipmp ]; then
 	expect 1 "ipmpadm: $msg" ./ipmpadm online lo
 	expect 1 "ipmpadm: $msg" ./ipmpadm test-address add lo 192.0.2.31/24
 	expect 1 "ipmpadm: $msg" ./ipmpadm test-address del lo 192.0.2.31
+	expect 1 "ipmpadm: $msg" ./ipmpadm target add lo 192.0.2.1
+	expect 1 "ipmpadm: $msg" ./ipmpadm target del lo 192.0.2.1
+	expect 1 "ipmpstat: $msg" ./ipmpstat -t
 	expect 1 "ipmpstat: $msg" ./ipmpstat -g
 	expect 1 "ipmpstat: $msg" ./ipmpstat -P -o interface -i
 	expect 1 "ipmpstat: $msg" ./ipmpstat -n -a

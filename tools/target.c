@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipmpadm target add|del IPMPIF ADDRESS: TARGET_ADD and TARGET_DEL, the
+ * static IPv4 probe targets of a group.  The address is checked here for
+ * its syntax only; whether it may be a target (unicast, not one of the
+ * group's own addresses, room for one more) is the kernel's to say.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "ipmpadm.h"
+
+static const char target_usage[] =
+	"ipmpadm target add IPMPIF ADDRESS\n"
+	"       ipmpadm target del IPMPIF ADDRESS";
+
+static const char target_help[] =
+	"usage: ipmpadm target add IPMPIF ADDRESS\n"
+	"       ipmpadm target del IPMPIF ADDRESS\n"
+	"\n"
+	"Add an IPv4 probe target to the IPMP group whose interface is IPMPIF,\n"
+	"or delete one.  Every member with a test address (see 'ipmpadm\n"
+	"test-address') sends ICMP echo requests from it to the targets in\n"
+	"turn, in the order they were added, about every FDT/7; 5 lost probes\n"
+	"in a row fail the member, 10 answered ones repair it.  A group has at\n"
+	"most 5 targets.  ADDRESS is a dotted-quad IPv4 address, no prefix, no\n"
+	"host name: a target should be a host on the test subnet that answers\n"
+	"ping, such as the router.\n"
+	"\n"
+	"A member with a test address but no target has probe state 'unknown'\n"
+	"and is never failed by probing.  IPv6 targets are not configurable\n"
+	"yet.  'ipmpadm show' and 'ipmpstat -t' show the targets.\n"
+	"\n"
+	"  ipmpadm target add ipmp0 192.0.2.1\n"
+	"  ipmpadm target del ipmp0 192.0.2.1\n";
+
+struct target_req {
+	bool add;
+	const char *ifname;
+	const char *arg;	/* ADDRESS as given, for messages */
+	struct in_addr addr;
+};
+
+/*
+ * ADDRESS into @r: 0; a syntax error: EXIT_USAGE, said; an IPv6 address,
+ * well formed but not something that can be configured: 1, said.
+ */
+static int parse_target(struct target_req *r)
+{
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET6, r->arg, &a6) == 1)
+		return fail("target %s %s %s: IPv6 targets are not configurable yet",
+			    r->add ? "add" : "del", r->ifname, r->arg);
+	if (inet_pton(AF_INET, r->arg, &r->addr) == 1)
+		return 0;
+	if (strchr(r->arg, '/'))
+		fail("'%s' is not an IPv4 address: a target takes no /PREFIX",
+		     r->arg);
+	else
+		fail("'%s' is not an IPv4 address", r->arg);
+	return EXIT_USAGE;
+}
+
+static int parse_args(int argc, char **argv, struct target_req *r)
+{
+	int ret;
+
+	if (argc < 2)
+		return usage_fail(target_usage, "missing add or del");
+	if (!strcmp(argv[1], "add"))
+		r->add = true;
+	else if (!strcmp(argv[1], "del"))
+		r->add = false;
+	else if (argv[1][0] == '-' && argv[1][1])
+		return usage_fail(target_usage, "unknown option '%s'", argv[1]);
+	else
+		return usage_fail(target_usage,
+				  "unknown action '%s': use add or del",
+				  argv[1]);
+	if (reject_options(argc - 1, argv + 1, target_usage))
+		return EXIT_USAGE;
+	if (argc < 3)
+		return usage_fail(target_usage, "missing IPMPIF");
+	if (argc < 4)
+		return usage_fail(target_usage, "missing ADDRESS");
+	if (argc > 4)
+		return usage_fail(target_usage, "unexpected '%s'", argv[4]);
+	r->ifname = argv[2];
+	r->arg = argv[3];
+	ret = parse_target(r);
+	if (ret == EXIT_USAGE)
+		return usage_fail(target_usage, NULL);
+	return ret;
+}
+
+static int request(struct ipmp_nl *nl, const struct target_req *r)
+{
+	const char *verb = r->add ? "add" : "del";
+	struct ipmp_msg m;
+	uint32_t ifindex;
+	int err;
+
+	if (resolve_ifindex(r->ifname, &ifindex))
+		return EXIT_FAILURE;
+	ipmp_msg_begin(&m, nl, r->add ? IPMP_CMD_TARGET_ADD :
+			       IPMP_CMD_TARGET_DEL, false, IPMP_A_GROUP);
+	ipmp_msg_u32(&m, IPMP_A_GROUP_IFINDEX, ifindex);
+	ipmp_msg_bin(&m, IPMP_A_GROUP_TARGET, &r->addr, sizeof(r->addr));
+	err = ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+	if (err == -EOPNOTSUPP && !strcmp(ipmp_nl_error(nl, err),
+					  strerror(EOPNOTSUPP)))
+		return fail("target %s %s %s: this ipmp module has no probe targets",
+			    verb, r->ifname, r->arg);
+	if (err)
+		return fail("target %s %s %s: %s", verb, r->ifname, r->arg,
+			    ipmp_nl_error(nl, err));
+	return 0;
+}
+
+int cmd_target(int argc, char **argv)
+{
+	struct target_req r = { 0 };
+	struct ipmp_nl *nl;
+	int ret;
+
+	/* "-h" after the action too: "target add -h". */
+	if (help_requested(argc, argv) ||
+	    (argc > 2 && !strcmp(argv[2], "-h")))
+		return print_help(target_help);
+	ret = parse_args(argc, argv, &r);
+	if (ret)
+		return ret;
+	if (ipmp_nl_open(&nl))
+		return EXIT_FAILURE;
+	ret = request(nl, &r);
+	ipmp_nl_close(nl);
+	return ret;
+}

@@ -318,6 +318,21 @@ static int ipmp_targets_replace(struct ipmp_group *grp, struct ipmp_targets *new
 	return 0;
 }
 
+/* A data address or a test address of the group would probe the group. */
+static bool ipmp_target_is_ours(struct ipmp_group *grp, __be32 addr)
+{
+	struct ipmp_member *m;
+	bool ours;
+
+	list_for_each_entry(m, &grp->members, list)
+		if (m->test4 == addr)
+			return true;
+	rcu_read_lock_bh();
+	ours = ipmp_addr_exists(grp, AF_INET, &addr);
+	rcu_read_unlock_bh();
+	return ours;
+}
+
 int ipmp_target_add(struct ipmp_group *grp, __be32 addr,
 		    struct netlink_ext_ack *extack)
 {
@@ -326,6 +341,10 @@ int ipmp_target_add(struct ipmp_group *grp, __be32 addr,
 	if (ipv4_is_multicast(addr) || ipv4_is_lbcast(addr) ||
 	    ipv4_is_zeronet(addr) || ipv4_is_loopback(addr)) {
 		NL_SET_ERR_MSG(extack, "a target must be a unicast address");
+		return -EINVAL;
+	}
+	if (ipmp_target_is_ours(grp, addr)) {
+		NL_SET_ERR_MSG(extack, "a target cannot be an address of the group");
 		return -EINVAL;
 	}
 	if (ipmp_probe_target_index(old, addr) >= 0) {

@@ -239,7 +239,8 @@ enum ipmp_probe_state {
  * @IPMP_A_MEMBER_TESTADDR: binary, 4 bytes: its IPv4 test address
  * @IPMP_A_MEMBER_TESTADDR_PREFIXLEN: u8, prefix length of the test address
  * @IPMP_A_MEMBER_RTT_US: u32, round-trip time of the last answered probe
- *	in microseconds (read only, present once a probe was answered)
+ *	in microseconds (read only, present once a probe was answered since
+ *	the member's test address or the group's targets last changed)
  */
 enum ipmp_a_member {
 	IPMP_A_MEMBER_UNSPEC,

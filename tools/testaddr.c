@@ -34,8 +34,8 @@ static const char testaddr_help[] =
 	"A test address must be unicast, and neither another member's test\n"
 	"address nor a data address of the group.\n"
 	"\n"
-	"IPv6 test addresses are not configurable yet: IPv6 probing uses the\n"
-	"member's link-local address.  'ipmpadm show' shows test addresses.\n"
+	"Only IPv4 test addresses exist so far (no IPv6 probing yet).\n"
+	"'ipmpadm show' and 'ipmpstat -t' show test addresses.\n"
 	"\n"
 	"  ipmpadm test-address add eth0 192.0.2.31/24\n"
 	"  ipmpadm test-address del eth0 192.0.2.31\n";

@@ -297,25 +297,6 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* A data address was bound, moved or left unbound; may run in atomic context. */
-void ipmp_notify_addr(struct ipmp_group *grp, struct ipmp_addr *a, gfp_t gfp)
-{
-	struct sk_buff *msg;
-
-	if (!genl_has_listeners(&ipmp_genl_family, dev_net(grp->dev),
-				IPMP_MCGRP_EVENTS_ID))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
-	if (!msg)
-		return;
-	if (ipmp_fill_addr(msg, grp, a, 0, 0, 0)) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_multicast_netns(&ipmp_genl_family, dev_net(grp->dev), msg, 0,
-				IPMP_MCGRP_EVENTS_ID, gfp);
-}
-
 /* The optional group filter of a dump: 0 for none. */
 static int ipmp_dump_filter(struct netlink_callback *cb, int type, int maxtype,
 			    const struct nla_policy *policy, int attr)
@@ -395,32 +376,53 @@ static int ipmp_reply_group(struct genl_info *info, struct ipmp_group *grp)
 	return genlmsg_reply(msg, info);
 }
 
-void ipmp_notify_group(struct ipmp_group *grp, u8 cmd)
+/* Send a notification to the events group once filled, or drop it. */
+static void ipmp_multicast(struct net *net, struct sk_buff *msg, int err,
+			   gfp_t gfp)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-
-	if (!msg)
-		return;
-	if (ipmp_fill_group(msg, grp, 0, 0, 0, cmd)) {
+	if (err) {
 		nlmsg_free(msg);
 		return;
 	}
-	genlmsg_multicast_netns(&ipmp_genl_family, dev_net(grp->dev), msg, 0,
-				IPMP_MCGRP_EVENTS_ID, GFP_KERNEL);
+	genlmsg_multicast_netns(&ipmp_genl_family, net, msg, 0,
+				IPMP_MCGRP_EVENTS_ID, gfp);
+}
+
+static struct sk_buff *ipmp_notify_new(struct net *net, gfp_t gfp)
+{
+	if (!genl_has_listeners(&ipmp_genl_family, net, IPMP_MCGRP_EVENTS_ID))
+		return NULL;
+	return genlmsg_new(NLMSG_GOODSIZE, gfp);
+}
+
+void ipmp_notify_group(struct ipmp_group *grp, u8 cmd)
+{
+	struct net *net = dev_net(grp->dev);
+	struct sk_buff *msg = ipmp_notify_new(net, GFP_KERNEL);
+
+	if (msg)
+		ipmp_multicast(net, msg, ipmp_fill_group(msg, grp, 0, 0, 0, cmd),
+			       GFP_KERNEL);
 }
 
 void ipmp_notify_member(struct ipmp_member *m, u8 cmd)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	struct net *net = dev_net(m->dev);
+	struct sk_buff *msg = ipmp_notify_new(net, GFP_KERNEL);
 
-	if (!msg)
-		return;
-	if (ipmp_fill_member(msg, m, 0, 0, 0, cmd)) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_multicast_netns(&ipmp_genl_family, dev_net(m->dev), msg, 0,
-				IPMP_MCGRP_EVENTS_ID, GFP_KERNEL);
+	if (msg)
+		ipmp_multicast(net, msg, ipmp_fill_member(msg, m, 0, 0, 0, cmd),
+			       GFP_KERNEL);
+}
+
+/* A data address was bound, moved or left unbound; may run in atomic context. */
+void ipmp_notify_addr(struct ipmp_group *grp, struct ipmp_addr *a, gfp_t gfp)
+{
+	struct net *net = dev_net(grp->dev);
+	struct sk_buff *msg = ipmp_notify_new(net, gfp);
+
+	if (msg)
+		ipmp_multicast(net, msg, ipmp_fill_addr(msg, grp, a, 0, 0, 0), gfp);
 }
 
 static int ipmp_group_get_doit(struct sk_buff *skb, struct genl_info *info)

@@ -5,19 +5,23 @@
 The selftests use it to send what the tools never send (unknown, read-only
 or malformed attributes) and to read the kernel's reply as it is.
 
-    genl.py [--dump] [--no-ack] CMD [NEST.ATTR=TYPE:VALUE ...]
+    genl.py [--dump] CMD [NEST.ATTR=TYPE:VALUE ...]
+    genl.py --monitor SECONDS
 
 CMD is a command name (group-get, member-add, ...) or a number.  NEST is
 "group" or "member" (or a number); ATTR an attribute name or number; TYPE one
 of u8, u16, u32, str, bin (hex).  "NEST=raw:HEX" puts raw bytes in the nest.
 Prints each reply's attributes as NEST.ATTR=VALUE lines.  On an error ack
 prints "error: ERRNO-NAME: EXTACK-MESSAGE" to stderr and exits 1.
+--monitor prints the notifications of the "events" group for SECONDS, each
+as a line "CMD" followed by its attributes.
 """
 import errno
 import os
 import socket
 import struct
 import sys
+import time
 
 NETLINK_GENERIC = 16
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 1, 4, 0x300
@@ -25,6 +29,8 @@ NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLA_F_NESTED = 1 << 15
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 16, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+CTRL_ATTR_MCAST_GROUPS, CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 7, 1, 2
+NETLINK_ADD_MEMBERSHIP = 1
 NETLINK_EXT_ACK, SOL_NETLINK = 11, 270
 NLMSGERR_ATTR_MSG = 1
 
@@ -103,15 +109,46 @@ class Genl:
                 msg = val.rstrip(b"\0").decode()
         return -err, msg
 
-    def family_id(self, name):
+    def family(self, name):
+        """The family's id and its multicast groups by name."""
         attrs = nla(CTRL_ATTR_FAMILY_NAME, name.encode() + b"\0")
         replies, err = self.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, attrs, 0)
         if err:
             sys.exit("error: family %s: %s" % (name, os.strerror(err[0])))
+        fid, groups = None, {}
         for atype, val in parse_attrs(replies[0][4:]):
             if atype == CTRL_ATTR_FAMILY_ID:
-                return struct.unpack("=H", val[:2])[0]
-        sys.exit("error: no family id")
+                fid = struct.unpack("=H", val[:2])[0]
+            elif atype == CTRL_ATTR_MCAST_GROUPS:
+                for _, grp in parse_attrs(val):
+                    g = dict(parse_attrs(grp))
+                    groups[g[CTRL_ATTR_MCAST_GRP_NAME].rstrip(b"\0").decode()] = \
+                        struct.unpack("=I", g[CTRL_ATTR_MCAST_GRP_ID][:4])[0]
+        if fid is None:
+            sys.exit("error: no family id")
+        return fid, groups
+
+    def family_id(self, name):
+        return self.family(name)[0]
+
+    def monitor(self, seconds):
+        _, groups = self.family("ipmp")
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, groups["events"])
+        self.sock.settimeout(0.2)
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                data = self.sock.recv(1 << 20)
+            except socket.timeout:
+                continue
+            while len(data) >= 16:
+                mlen = struct.unpack("=I", data[:4])[0]
+                payload = data[16:mlen]
+                data = data[(mlen + 3) & ~3:]
+                cmd = payload[0]
+                print(CMDS[cmd] if cmd < len(CMDS) else str(cmd))
+                show(payload)
+            sys.stdout.flush()
 
 
 def lookup(names, word, what):
@@ -169,6 +206,9 @@ def main(argv):
         opt = argv.pop(0)
         if opt == "--dump":
             flags |= NLM_F_DUMP
+        elif opt == "--monitor" and argv:
+            Genl().monitor(float(argv[0]))
+            return 0
         else:
             sys.exit("usage: unknown option " + opt)
     if not argv:

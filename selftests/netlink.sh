@@ -3,9 +3,10 @@
 #
 # The generic netlink family itself, with hand-made requests (genl.py):
 # strict policies and their messages, read-only attributes, missing
-# attributes, privilege, dumps that resume, and all-or-nothing changes.
+# attributes, privilege, notifications, dumps that resume, and
+# all-or-nothing changes.
 #
-#   ns "h": ipmp0 [ e0 e1 ], ipmp1 [ e2 ], then 300 more groups
+#   ns "h": ipmp0 [ e0 e1 ], ipmp1 [ e2 ], ipmp5 [ e5 ], then 300 more groups
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
@@ -73,11 +74,34 @@ check_err "nor add a member" "Operation not permitted" \
 	nobody "$IPMPADM" add ipmp1 e1
 check_fail "and nothing was created" h ip link show ipmp7
 
+# Notifications on the events group: every change, with its command.
+MON=$(mktemp -p /tmp mon.XXXXXX)
+ip netns exec "$H" python3 "$SELFTEST_DIR/genl.py" --monitor 8 >"$MON" &
+MONPID=$!
+wait_for "the monitor has joined the events group" 5 \
+	eval 'ip netns exec "$H" cat /proc/net/netlink | awk "\$2 == 16 && \$4 != 0" | grep -q .'
+h "$IPMPADM" create ipmp5
+h ip link add e5 type veth peer name p5 netns "$NS_sw"
+h "$IPMPADM" add ipmp5 e5
+ip -n "$NS_sw" link set p5 up
+h ip link set ipmp5 up
+h ip addr add 198.51.100.5/24 dev ipmp5
+wait_for "member and address notifications arrive" 5 \
+	eval 'grep -q "^addr.group-ifindex=" "$MON" && grep -q "^member.state=0" "$MON"'
+kill $MONPID 2>/dev/null; wait $MONPID 2>/dev/null || true
+check "a new group is announced" grep -qx group-new "$MON"
+check "a new member is announced" grep -qx member-add "$MON"
+check "member state changes are announced" grep -qx member-set "$MON"
+check "group state changes are announced" grep -qx group-set "$MON"
+check "an address binding is announced" grep -qx addr-get "$MON"
+check "an unprivileged user can listen too" \
+	eval 'nobody python3 "$SELFTEST_DIR/genl.py" --monitor 0.5 >/dev/null'
+
 # Dumps resume across messages.
 for i in $(seq 10 309); do echo "link add g$i type ipmp"; done | h ip -batch -
-check "a dump of 302 groups returns each once" \
-	test "$(replies --dump group-get | grep group.ifindex= | sort -u | wc -l)" = 302
+check "a dump of 303 groups returns each once" \
+	test "$(replies --dump group-get | grep group.ifindex= | sort -u | wc -l)" = 303
 check "and no group twice" \
-	test "$(replies --dump group-get | grep -c group.ifindex=)" = 302
+	test "$(replies --dump group-get | grep -c group.ifindex=)" = 303
 
 ktap_finish

@@ -51,10 +51,11 @@ static rx_handler_result_t ipmp_handle_frame(struct sk_buff **pskb)
 		}
 		break;
 	case PACKET_OTHERHOST:
-		if (!ether_addr_equal(eth_hdr(skb)->h_dest, grp->dev->dev_addr))
-			return RX_HANDLER_EXACT;
-		skb->pkt_type = PACKET_HOST;
-		break;
+		/*
+		 * Flooded unicast for another MAC, the group's included: the
+		 * group's MAC is its first member's, which takes its frames.
+		 */
+		return RX_HANDLER_EXACT;
 	}
 
 	skb->dev = grp->dev;

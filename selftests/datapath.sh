@@ -125,6 +125,14 @@ no_dup() { ! ip netns exec "$PA" "$@" 2>&1 | grep -q 'DUP!'; }
 h sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
 check "no duplicate echo replies" no_dup ping -c 5 -i 0.2 192.0.2.10
 check "no duplicate replies to a broadcast ping" no_dup ping -b -c 3 -i 0.2 192.0.2.255
+# A switch that floods unicast (as it does when it forgets a MAC): frames for
+# one member reach every member and must still be delivered once.
+sw link set br0 type bridge ageing_time 0
+check "flooded unicast to e0's address (the group's MAC) is delivered once" \
+	no_dup ping -c 5 -i 0.2 "$(addr_on e0)"
+check "flooded unicast to e1's address is delivered once" \
+	no_dup ping -c 5 -i 0.2 "$(addr_on e1)"
+sw link set br0 type bridge ageing_time 30000
 ip -n "$PA" neigh flush dev eth0
 check "no duplicate ARP replies" \
 	eval 'ip netns exec "$PA" ping -c 3 -i 0.2 192.0.2.11 | grep -q " 0% packet loss" && ! ip netns exec "$PA" ping -c 3 -i 0.2 192.0.2.11 | grep -q DUP'

@@ -164,6 +164,8 @@ capture() {	# capture ARP and ICMPv6 at peer a into $CAP
 	TCPDUMP=$!
 	wait_for "the capture is running" 5 test -s "$CAP"
 }
+# A fixed wait on purpose: what is checked is that nothing more comes, so
+# the capture runs past three more announce intervals (300 ms) first.
 capture_stop() { sleep 1; kill $TCPDUMP; wait $TCPDUMP 2>/dev/null || true; }
 pull() { sw link set "p$(echo "$1" | tr -dc 0-9 | cut -c1)" "$2"; }
 

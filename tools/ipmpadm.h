@@ -158,6 +158,8 @@ int usage_fail(const char *usage, const char *fmt, ...)
 int help_requested(int argc, char **argv);
 int print_help(const char *text);
 int reject_options(int argc, char **argv, const char *usage);
+int parse_add_del(int argc, char **argv, const char *usage, const char *what,
+		  bool *add, const char **name, const char **arg);
 int resolve_ifindex(const char *ifname, uint32_t *ifindex);
 int parse_u32(const char *what, const char *s, uint32_t *val);
 int parse_bool(const char *what, const char *s, const char *yes,

@@ -67,30 +67,11 @@ static int parse_target(struct target_req *r)
 
 static int parse_args(int argc, char **argv, struct target_req *r)
 {
-	int ret;
+	int ret = parse_add_del(argc, argv, target_usage, "IPMPIF", &r->add,
+				&r->ifname, &r->arg);
 
-	if (argc < 2)
-		return usage_fail(target_usage, "missing add or del");
-	if (!strcmp(argv[1], "add"))
-		r->add = true;
-	else if (!strcmp(argv[1], "del"))
-		r->add = false;
-	else if (argv[1][0] == '-' && argv[1][1])
-		return usage_fail(target_usage, "unknown option '%s'", argv[1]);
-	else
-		return usage_fail(target_usage,
-				  "unknown action '%s': use add or del",
-				  argv[1]);
-	if (reject_options(argc - 1, argv + 1, target_usage))
-		return EXIT_USAGE;
-	if (argc < 3)
-		return usage_fail(target_usage, "missing IPMPIF");
-	if (argc < 4)
-		return usage_fail(target_usage, "missing ADDRESS");
-	if (argc > 4)
-		return usage_fail(target_usage, "unexpected '%s'", argv[4]);
-	r->ifname = argv[2];
-	r->arg = argv[3];
+	if (ret)
+		return ret;
 	ret = parse_target(r);
 	if (ret == EXIT_USAGE)
 		return usage_fail(target_usage, NULL);

@@ -322,3 +322,35 @@ const char *member_name(const struct ipmp_state *st, uint32_t ifindex,
 		snprintf(buf, len, "?%u", ifindex);
 	return buf;
 }
+
+/*
+ * "CMD add|del NAME ARG": the words of test-address and target.  @what is
+ * the name of NAME in messages ("IF", "IPMPIF").  Returns 0, or EXIT_USAGE
+ * once the usage error has been printed.
+ */
+int parse_add_del(int argc, char **argv, const char *usage, const char *what,
+		  bool *add, const char **name, const char **arg)
+{
+	if (argc < 2)
+		return usage_fail(usage, "missing add or del");
+	if (!strcmp(argv[1], "add"))
+		*add = true;
+	else if (!strcmp(argv[1], "del"))
+		*add = false;
+	else if (argv[1][0] == '-' && argv[1][1])
+		return usage_fail(usage, "unknown option '%s'", argv[1]);
+	else
+		return usage_fail(usage, "unknown action '%s': use add or del",
+				  argv[1]);
+	if (reject_options(argc - 1, argv + 1, usage))
+		return EXIT_USAGE;
+	if (argc < 3)
+		return usage_fail(usage, "missing %s", what);
+	if (argc < 4)
+		return usage_fail(usage, "missing ADDRESS");
+	if (argc > 4)
+		return usage_fail(usage, "unexpected '%s'", argv[4]);
+	*name = argv[2];
+	*arg = argv[3];
+	return 0;
+}

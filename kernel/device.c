@@ -194,6 +194,8 @@ void ipmp_setup(struct net_device *dev)
 	grp->dev = dev;
 	INIT_LIST_HEAD(&grp->members);
 	grp->fdt_ms = IPMP_FDT_DEFAULT_MS;
+	grp->fdt_cur_ms = IPMP_FDT_DEFAULT_MS;
+	grp->probing = true;
 	grp->failback = true;
 	grp->state = IPMP_GROUP_FAILED;
 	ipmp_addr_group_init(grp);

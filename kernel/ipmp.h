@@ -25,13 +25,37 @@ struct ipmp_group;
 #define IPMP_PROBE_WINDOW	8
 
 /* A probe in flight (or an ARP request resolving its target). */
+enum ipmp_slot_state {
+	IPMP_SLOT_FREE,
+	IPMP_SLOT_SENT,			/* waiting for the reply */
+	IPMP_SLOT_LOST,			/* counted lost; a late reply still times it */
+};
+
 struct ipmp_probe_slot {
 	ktime_t sent;
 	unsigned long deadline;
+	__be32 target;
 	u16 seq;
-	u8 target;
+	u8 idx;				/* index of the target in the group's list */
+	u8 state;			/* enum ipmp_slot_state */
 	bool arp;
-	bool busy;
+};
+
+/*
+ * What a member knows of one target: its MAC as seen through the member,
+ * its round-trip times (Jacobson: sa = 8 x smoothed RTT, sv = 4 x mean
+ * deviation, in us) and whether it is skipped for being dead or slow.
+ */
+struct ipmp_probe_tgt {
+	__be32 addr;			/* the target this is about */
+	u8 mac[ETH_ALEN];
+	bool mac_ok;
+	bool rtt_ok;			/* sa and sv hold samples */
+	bool skip;			/* dead or slow: left out until retry */
+	u8 losses;			/* its own losses in a row */
+	u32 sa, sv;
+	u32 deferred_us;		/* a suspect sample held back, 0: none */
+	unsigned long retry;		/* jiffies: when a skipped target is tried again */
 };
 
 /* A member's probing, under its lock (softirq: timer and replies). */
@@ -47,8 +71,9 @@ struct ipmp_probe {
 	bool answered;			/* some probe got a reply */
 	bool stopping;
 	u32 rtt_us;
-	__be32 mac_for[IPMP_TARGETS_MAX];	/* target whose MAC is in mac[] */
-	u8 mac[IPMP_TARGETS_MAX][ETH_ALEN];
+	ktime_t first_loss;		/* send time of the first loss in a row */
+	ktime_t last_ack;		/* arrival of the last reply */
+	struct ipmp_probe_tgt tgt[IPMP_TARGETS_MAX];
 	struct ipmp_probe_slot slot[IPMP_PROBE_WINDOW];
 };
 
@@ -127,6 +152,11 @@ struct ipmp_group {
 	struct delayed_work probe_work;
 	struct ipmp_targets __rcu *targets;
 	bool probe_heard;		/* some member's probe was answered */
+	bool probing;			/* probe-based detection on */
+	bool probe_group_failed;	/* every probing member failed at once */
+	bool fdt_check;			/* the FDT in force may come down */
+	u32 fdt_cur_ms;			/* the FDT in force, >= fdt_ms */
+	unsigned long fdt_raised;	/* jiffies of the last increase */
 
 	/* Data addresses: changed under addr_lock, looked up under RCU. */
 	spinlock_t addr_lock;
@@ -216,11 +246,25 @@ int ipmp_target_add(struct ipmp_group *grp, __be32 addr,
 		    struct netlink_ext_ack *extack);
 int ipmp_target_del(struct ipmp_group *grp, __be32 addr,
 		    struct netlink_ext_ack *extack);
+void ipmp_probe_set_fdt(struct ipmp_group *grp, u32 fdt_ms);
+void ipmp_probe_set_probing(struct ipmp_group *grp);
 void ipmp_probe_group_init(struct ipmp_group *grp);
 void ipmp_probe_group_release(struct ipmp_group *grp);
 
 /* neigh.c */
 struct ipmp_member *ipmp_neigh_out(struct ipmp_group *grp, struct sk_buff *skb);
+
+/* One probe's outcome, for the probes multicast group (ipmpstat -p). */
+struct ipmp_probe_event {
+	__be32 target;
+	u16 seq;
+	bool lost;
+	ktime_t sent;			/* CLOCK_MONOTONIC */
+	u32 netrtt_us;			/* to the reply's arrival (acked only) */
+	u32 rtt_us;			/* to its processing (acked only) */
+	u32 rttavg_us;			/* smoothed RTT of the target, 0: unknown */
+	u32 rttdev_us;			/* its mean deviation */
+};
 
 /* netlink.c */
 int ipmp_genl_init(void);
@@ -228,5 +272,6 @@ void ipmp_genl_exit(void);
 void ipmp_notify_group(struct ipmp_group *grp, u8 cmd);
 void ipmp_notify_member(struct ipmp_member *m, u8 cmd);
 void ipmp_notify_addr(struct ipmp_group *grp, struct ipmp_addr *a, gfp_t gfp);
+void ipmp_notify_probe(struct ipmp_member *m, const struct ipmp_probe_event *ev);
 
 #endif /* _IPMP_H */

@@ -31,6 +31,8 @@ static const struct nla_policy ipmp_group_policy[IPMP_A_GROUP_MAX + 1] = {
 	[IPMP_A_GROUP_NADDRS]	= IPMP_READ_ONLY("address count is read-only"),
 	[IPMP_A_GROUP_TARGET]	= NLA_POLICY_EXACT_LEN(4),
 	[IPMP_A_GROUP_TARGETS]	= IPMP_READ_ONLY("add or delete targets one by one"),
+	[IPMP_A_GROUP_PROBING]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[IPMP_A_GROUP_FDT_CURRENT] = IPMP_READ_ONLY("the current FDT is read-only: set fdt"),
 };
 
 static const struct nla_policy ipmp_member_policy[IPMP_A_MEMBER_MAX + 1] = {
@@ -63,14 +65,17 @@ static const struct nla_policy ipmp_policy[IPMP_A_MAX + 1] = {
 	[IPMP_A_GROUP]	= NLA_POLICY_NESTED(ipmp_group_policy),
 	[IPMP_A_MEMBER]	= NLA_POLICY_NESTED(ipmp_member_policy),
 	[IPMP_A_ADDR]	= NLA_POLICY_NESTED(ipmp_addr_policy),
+	[IPMP_A_PROBE]	= IPMP_READ_ONLY("probe reports come from the kernel"),
 };
 
 static struct genl_family ipmp_genl_family;
 
-enum ipmp_mcgrp { IPMP_MCGRP_EVENTS_ID };
+enum ipmp_mcgrp { IPMP_MCGRP_EVENTS_ID, IPMP_MCGRP_PROBES_ID };
 
 static const struct genl_multicast_group ipmp_mcgrps[] = {
 	[IPMP_MCGRP_EVENTS_ID] = { .name = IPMP_MCGRP_EVENTS },
+	[IPMP_MCGRP_PROBES_ID] = { .name = IPMP_MCGRP_PROBES,
+				   .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 /* Parse the nest @type of a request into @tb; fails if it is absent. */
@@ -211,6 +216,8 @@ static int ipmp_fill_group(struct sk_buff *skb, struct ipmp_group *grp,
 	    nla_put_string(skb, IPMP_A_GROUP_NAME, grp->name) ||
 	    nla_put_u8(skb, IPMP_A_GROUP_STATE, grp->state) ||
 	    nla_put_u32(skb, IPMP_A_GROUP_FDT, grp->fdt_ms) ||
+	    nla_put_u32(skb, IPMP_A_GROUP_FDT_CURRENT, READ_ONCE(grp->fdt_cur_ms)) ||
+	    nla_put_u8(skb, IPMP_A_GROUP_PROBING, grp->probing) ||
 	    nla_put_u8(skb, IPMP_A_GROUP_FAILBACK, grp->failback) ||
 	    nla_put_u32(skb, IPMP_A_GROUP_NMEMBERS, grp->nmembers) ||
 	    nla_put_u32(skb, IPMP_A_GROUP_NACTIVE, grp->nactive) ||
@@ -425,6 +432,62 @@ void ipmp_notify_addr(struct ipmp_group *grp, struct ipmp_addr *a, gfp_t gfp)
 		ipmp_multicast(net, msg, ipmp_fill_addr(msg, grp, a, 0, 0, 0), gfp);
 }
 
+static int ipmp_fill_probe(struct sk_buff *skb, struct ipmp_member *m,
+			   const struct ipmp_probe_event *ev)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, 0, 0, &ipmp_genl_family, 0, IPMP_CMD_PROBE);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, IPMP_A_PROBE);
+	if (!nest ||
+	    nla_put_u32(skb, IPMP_A_PROBE_MEMBER_IFINDEX, m->dev->ifindex) ||
+	    nla_put_string(skb, IPMP_A_PROBE_MEMBER_IFNAME, m->dev->name) ||
+	    nla_put_u32(skb, IPMP_A_PROBE_GROUP_IFINDEX, m->grp->dev->ifindex) ||
+	    nla_put_u8(skb, IPMP_A_PROBE_FAMILY, AF_INET) ||
+	    nla_put_in_addr(skb, IPMP_A_PROBE_TARGET, ev->target) ||
+	    nla_put_u32(skb, IPMP_A_PROBE_SEQ, ev->seq) ||
+	    nla_put_u8(skb, IPMP_A_PROBE_RESULT,
+		       ev->lost ? IPMP_PROBE_LOST : IPMP_PROBE_ACKED) ||
+	    nla_put_u64_64bit(skb, IPMP_A_PROBE_SENT_NS, ktime_to_ns(ev->sent),
+			      IPMP_A_PROBE_UNSPEC) ||
+	    (!ev->lost &&
+	     (nla_put_u32(skb, IPMP_A_PROBE_NETRTT_US, ev->netrtt_us) ||
+	      nla_put_u32(skb, IPMP_A_PROBE_RTT_US, ev->rtt_us))) ||
+	    (ev->rttavg_us &&
+	     (nla_put_u32(skb, IPMP_A_PROBE_RTTAVG_US, ev->rttavg_us) ||
+	      nla_put_u32(skb, IPMP_A_PROBE_RTTDEV_US, ev->rttdev_us))))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* A probe was answered or lost; softirq context, so nothing may sleep. */
+void ipmp_notify_probe(struct ipmp_member *m, const struct ipmp_probe_event *ev)
+{
+	struct net *net = dev_net(m->dev);
+	struct sk_buff *msg;
+
+	if (!genl_has_listeners(&ipmp_genl_family, net, IPMP_MCGRP_PROBES_ID))
+		return;
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	if (ipmp_fill_probe(msg, m, ev)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&ipmp_genl_family, net, msg, 0,
+				IPMP_MCGRP_PROBES_ID, GFP_ATOMIC);
+}
+
 static int ipmp_group_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return ipmp_reply_group(info, info->user_ptr[0]);
@@ -494,7 +557,9 @@ static int ipmp_group_check_settings(struct genl_info *info, struct nlattr **tb)
 static void ipmp_group_apply_settings(struct ipmp_group *grp, struct nlattr **tb)
 {
 	if (tb[IPMP_A_GROUP_FDT])
-		grp->fdt_ms = nla_get_u32(tb[IPMP_A_GROUP_FDT]);
+		ipmp_probe_set_fdt(grp, nla_get_u32(tb[IPMP_A_GROUP_FDT]));
+	if (tb[IPMP_A_GROUP_PROBING])
+		grp->probing = nla_get_u8(tb[IPMP_A_GROUP_PROBING]);
 	if (tb[IPMP_A_GROUP_FAILBACK])
 		grp->failback = nla_get_u8(tb[IPMP_A_GROUP_FAILBACK]);
 	if (tb[IPMP_A_GROUP_ANNOUNCE_COUNT])
@@ -571,8 +636,7 @@ static int ipmp_group_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[IPMP_A_GROUP_MAX + 1];
 	struct ipmp_group *grp = info->user_ptr[0];
-	bool failback = grp->failback;
-	struct ipmp_member *m;
+	bool failback = grp->failback, probing = grp->probing;
 	int err;
 
 	err = ipmp_parse_group(info, tb);
@@ -593,11 +657,10 @@ static int ipmp_group_set_doit(struct sk_buff *skb, struct genl_info *info)
 			return err;
 	}
 	ipmp_group_apply_settings(grp, tb);
-	if (grp->failback != failback)
+	if (grp->probing != probing)
+		ipmp_probe_set_probing(grp);
+	else if (grp->failback != failback)
 		ipmp_group_update(grp);
-	if (tb[IPMP_A_GROUP_FDT])
-		list_for_each_entry(m, &grp->members, list)
-			ipmp_probe_kick(m);
 	ipmp_notify_group(grp, IPMP_CMD_GROUP_SET);
 	return 0;
 }

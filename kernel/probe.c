@@ -8,6 +8,19 @@
  * by the member itself, with ARP from its test address, so that a dead path
  * cannot borrow another member's neighbour entry.
  *
+ * Each member keeps a conservative round-trip time per target (Jacobson:
+ * smoothed RTT + 4 x mean deviation).  When it does not fit the probe
+ * interval the group's FDT in force grows to 14 times it, so that slow
+ * targets do not fail members; it comes back, halving, once every target
+ * is fast again and fdt_settle_ms have passed.  A target that alone stops
+ * answering (dead) or alone is too slow while others are fast is left out
+ * for target_retry_ms, as in.mpathd does.
+ *
+ * A member whose probes fail while no other member has been heard from
+ * since is not failed alone: that is a group failure (the targets are
+ * probably gone), and every probing member is failed at once with the
+ * group's message only.
+ *
  * The timer and the replies run in softirq context under the member's
  * probe lock; verdicts reach the state machine through a work item that
  * takes RTNL.  Losses count only once some member of the group got a reply:
@@ -17,10 +30,24 @@
 #include <linux/etherdevice.h>
 #include <linux/icmp.h>
 #include <linux/if_arp.h>
+#include <linux/module.h>
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
 #include <net/arp.h>
 #include "ipmp.h"
+
+static unsigned int fdt_settle_ms = 60000;
+module_param(fdt_settle_ms, uint, 0644);
+MODULE_PARM_DESC(fdt_settle_ms,
+		 "time after an FDT increase before it may come down (ms)");
+
+static unsigned int target_retry_ms = 60000;
+module_param(target_retry_ms, uint, 0644);
+MODULE_PARM_DESC(target_retry_ms,
+		 "time a dead or slow target is left out before it is tried again (ms)");
+
+/* Targets fewer than this besides a slow one cannot prove it an outlier. */
+#define IPMP_PROBE_FAST_OTHERS	3
 
 static unsigned long ipmp_probe_interval(u32 fdt_ms)
 {
@@ -39,6 +66,11 @@ static unsigned long ipmp_probe_timeout(u32 fdt_ms)
 	return max(msecs_to_jiffies(fdt_ms / 10), 1UL);
 }
 
+static bool ipmp_probing(const struct ipmp_member *m)
+{
+	return READ_ONCE(m->test4) && READ_ONCE(m->grp->probing);
+}
+
 static int ipmp_probe_target_index(const struct ipmp_targets *tg, __be32 addr)
 {
 	unsigned int i;
@@ -49,6 +81,49 @@ static int ipmp_probe_target_index(const struct ipmp_targets *tg, __be32 addr)
 	return -1;
 }
 
+/* The member's view of target @idx, started afresh if it was another's. */
+static struct ipmp_probe_tgt *ipmp_probe_tgt(struct ipmp_probe *p,
+					     unsigned int idx, __be32 addr)
+{
+	struct ipmp_probe_tgt *t = &p->tgt[idx];
+
+	if (t->addr != addr) {
+		memset(t, 0, sizeof(*t));
+		t->addr = addr;
+	}
+	return t;
+}
+
+static u32 ipmp_tgt_crtt(const struct ipmp_probe_tgt *t)
+{
+	return t->sa / 8 + t->sv;
+}
+
+/* Jacobson's estimator, in scaled integers (SIGCOMM '88, appendix A). */
+static void ipmp_tgt_sample(struct ipmp_probe_tgt *t, u32 m)
+{
+	s64 err;
+
+	if (!t->rtt_ok) {
+		t->sa = m * 8;
+		t->sv = m * 2;
+		t->rtt_ok = true;
+		return;
+	}
+	err = (s64)m - t->sa / 8;
+	t->sa = max_t(s64, (s64)t->sa + err, 0);
+	t->sv = max_t(s64, (s64)t->sv + abs(err) - t->sv / 4, 0);
+}
+
+/* What ipmp_tgt_sample() would make of @m, without keeping it. */
+static u32 ipmp_tgt_crtt_with(const struct ipmp_probe_tgt *t, u32 m)
+{
+	struct ipmp_probe_tgt tmp = *t;
+
+	ipmp_tgt_sample(&tmp, m);
+	return ipmp_tgt_crtt(&tmp);
+}
+
 /* A verdict changed: let the state machine know, under RTNL. */
 static void ipmp_probe_verdict(struct ipmp_member *m, bool failed)
 {
@@ -56,14 +131,123 @@ static void ipmp_probe_verdict(struct ipmp_member *m, bool failed)
 	queue_delayed_work(system_highpri_wq, &m->grp->probe_work, 0);
 }
 
-static void ipmp_probe_success(struct ipmp_member *m, u32 rtt_us)
+/* Fast enough for a tenth of the probe interval: never suspect. */
+static bool ipmp_tgt_fast(const struct ipmp_probe_tgt *t, u32 limit_us)
+{
+	return t->rtt_ok && ipmp_tgt_crtt(t) <= limit_us;
+}
+
+/*
+ * A target too slow for the probe interval while at least three others
+ * are fast is the target's problem, not the path's: leave it out a while.
+ */
+static bool ipmp_tgt_outlier(struct ipmp_member *m, struct ipmp_probe_tgt *t,
+			     u32 interval_us)
 {
 	struct ipmp_probe *p = &m->probe;
+	unsigned int i, fast = 0;
+
+	for (i = 0; i < IPMP_TARGETS_MAX; i++)
+		if (&p->tgt[i] != t && p->tgt[i].addr && !p->tgt[i].skip &&
+		    ipmp_tgt_fast(&p->tgt[i], interval_us / 2))
+			fast++;
+	return fast >= IPMP_PROBE_FAST_OTHERS;
+}
+
+static void ipmp_tgt_skip(struct ipmp_probe_tgt *t, const char *why,
+			  struct ipmp_member *m)
+{
+	t->skip = true;
+	t->retry = jiffies + msecs_to_jiffies(READ_ONCE(target_retry_ms));
+	t->rtt_ok = false;
+	t->deferred_us = 0;
+	t->losses = 0;
+	netdev_info(m->grp->dev, "probe target %pI4 is %s from %s of group %s: left out for %u ms\n",
+		    &t->addr, why, m->dev->name, m->grp->name,
+		    READ_ONCE(target_retry_ms));
+}
+
+/* The targets answer too slowly for the FDT in force: make it longer. */
+static void ipmp_probe_raise_fdt(struct ipmp_member *m, u32 crtt_us)
+{
+	struct ipmp_group *grp = m->grp;
+	u32 cur = READ_ONCE(grp->fdt_cur_ms);
+	u32 want = min_t(u64, DIV_ROUND_UP_ULL((u64)crtt_us * 14, 1000),
+			 IPMP_FDT_MAX_MS);
+
+	if (want <= cur || cmpxchg(&grp->fdt_cur_ms, cur, want) != cur)
+		return;
+	WRITE_ONCE(grp->fdt_raised, jiffies);
+	netdev_info(grp->dev, "Cannot meet requested failure detection time of %u ms on (inet %s) new failure detection time for group \"%s\" is %u ms\n",
+		    grp->fdt_ms, m->dev->name, grp->name, want);
+}
+
+/*
+ * A round-trip time of @rtt_us to target @t.  A sample that would make the
+ * target look too slow for the probe interval is held back until a second
+ * one confirms it, so that one late reply does not stretch the FDT.
+ */
+static void ipmp_probe_rtt(struct ipmp_member *m, struct ipmp_probe_tgt *t,
+			   u32 rtt_us)
+{
+	struct ipmp_group *grp = m->grp;
+	u32 interval_us = READ_ONCE(grp->fdt_cur_ms) * 1000 / 7, crtt;
+
+	if (ipmp_tgt_crtt_with(t, rtt_us) > interval_us && !t->deferred_us) {
+		t->deferred_us = rtt_us;
+		return;
+	}
+	if (t->deferred_us)
+		ipmp_tgt_sample(t, t->deferred_us);
+	t->deferred_us = 0;
+	ipmp_tgt_sample(t, rtt_us);
+	crtt = ipmp_tgt_crtt(t);
+	if (crtt > interval_us) {
+		if (ipmp_tgt_outlier(m, t, interval_us))
+			ipmp_tgt_skip(t, "slow", m);
+		else
+			ipmp_probe_raise_fdt(m, crtt);
+	} else if (crtt < interval_us / 4 &&
+		   READ_ONCE(grp->fdt_cur_ms) > READ_ONCE(grp->fdt_ms) &&
+		   !READ_ONCE(grp->fdt_check) &&
+		   time_after(jiffies, READ_ONCE(grp->fdt_raised) +
+			      msecs_to_jiffies(READ_ONCE(fdt_settle_ms)))) {
+		WRITE_ONCE(grp->fdt_check, true);
+		queue_delayed_work(system_highpri_wq, &grp->probe_work, 0);
+	}
+}
+
+static void ipmp_probe_event(struct ipmp_member *m, struct ipmp_probe_slot *s,
+			     bool lost, u32 rtt_us)
+{
+	struct ipmp_probe_tgt *t = &m->probe.tgt[s->idx];
+	struct ipmp_probe_event ev = {
+		.target = s->target, .seq = s->seq, .lost = lost,
+		.sent = s->sent, .netrtt_us = rtt_us, .rtt_us = rtt_us,
+	};
+
+	if (t->addr == s->target && t->rtt_ok) {
+		ev.rttavg_us = max(t->sa / 8, 1U);
+		ev.rttdev_us = t->sv / 4;
+	}
+	ipmp_notify_probe(m, &ev);
+}
+
+static void ipmp_probe_success(struct ipmp_member *m, struct ipmp_probe_slot *s,
+			       ktime_t now)
+{
+	struct ipmp_probe *p = &m->probe;
+	u32 rtt_us = ktime_us_delta(now, s->sent);
+	struct ipmp_probe_tgt *t = &p->tgt[s->idx];
 
 	WRITE_ONCE(m->grp->probe_heard, true);
 	p->answered = true;
+	WRITE_ONCE(p->last_ack, now);
 	WRITE_ONCE(p->rtt_us, rtt_us);
 	p->losses = 0;
+	t->losses = 0;
+	ipmp_probe_rtt(m, t, rtt_us);
+	ipmp_probe_event(m, s, false, rtt_us);
 	if (p->replies < IPMP_PROBE_REPAIRS)
 		p->replies++;
 	if (p->failed && p->replies >= IPMP_PROBE_REPAIRS)
@@ -73,14 +257,22 @@ static void ipmp_probe_success(struct ipmp_member *m, u32 rtt_us)
 static void ipmp_probe_loss(struct ipmp_member *m, struct ipmp_probe_slot *s)
 {
 	struct ipmp_probe *p = &m->probe;
+	struct ipmp_probe_tgt *t = &p->tgt[s->idx];
 
-	if (s->target < IPMP_TARGETS_MAX)
-		p->mac_for[s->target] = 0;	/* resolve it again */
+	s->state = IPMP_SLOT_LOST;
+	if (t->addr == s->target)
+		t->mac_ok = false;	/* resolve it again */
 	p->replies = 0;
+	ipmp_probe_event(m, s, true, 0);
 	if (!READ_ONCE(m->grp->probe_heard))
 		return;
+	if (!p->losses)
+		WRITE_ONCE(p->first_loss, s->sent);
 	if (p->losses < IPMP_PROBE_FAILS)
 		p->losses++;
+	if (t->addr == s->target && t->losses < IPMP_PROBE_FAILS &&
+	    ++t->losses >= IPMP_PROBE_FAILS && p->losses < IPMP_PROBE_FAILS)
+		ipmp_tgt_skip(t, "dead", m);	/* others answer: it is the target */
 	if (!p->failed && p->losses >= IPMP_PROBE_FAILS)
 		ipmp_probe_verdict(m, true);
 }
@@ -89,68 +281,101 @@ static void ipmp_probe_expire(struct ipmp_member *m)
 {
 	struct ipmp_probe_slot *s;
 
-	for (s = m->probe.slot; s < m->probe.slot + IPMP_PROBE_WINDOW; s++) {
-		if (s->busy && time_after_eq(jiffies, s->deadline)) {
-			s->busy = false;
+	for (s = m->probe.slot; s < m->probe.slot + IPMP_PROBE_WINDOW; s++)
+		if (s->state == IPMP_SLOT_SENT &&
+		    time_after_eq(jiffies, s->deadline))
 			ipmp_probe_loss(m, s);
-		}
-	}
 }
 
+/* A free slot, else the oldest lost one, else the oldest in flight (lost). */
 static struct ipmp_probe_slot *ipmp_probe_slot(struct ipmp_member *m)
 {
-	struct ipmp_probe_slot *s, *oldest = m->probe.slot;
+	struct ipmp_probe_slot *s, *lost = NULL, *sent = NULL;
 
 	for (s = m->probe.slot; s < m->probe.slot + IPMP_PROBE_WINDOW; s++) {
-		if (!s->busy)
+		if (s->state == IPMP_SLOT_FREE)
 			return s;
-		if (time_before(s->deadline, oldest->deadline))
-			oldest = s;
+		if (s->state == IPMP_SLOT_LOST &&
+		    (!lost || ktime_before(s->sent, lost->sent)))
+			lost = s;
+		if (s->state == IPMP_SLOT_SENT &&
+		    (!sent || ktime_before(s->sent, sent->sent)))
+			sent = s;
 	}
-	oldest->busy = false;
-	ipmp_probe_loss(m, oldest);
-	return oldest;
+	if (lost)
+		return lost;
+	ipmp_probe_loss(m, sent);
+	return sent;
 }
 
-static void ipmp_probe_send(struct ipmp_member *m, __be32 test, __be32 target,
-			    unsigned int idx, u32 fdt)
+static void ipmp_probe_send(struct ipmp_member *m, __be32 test,
+			    struct ipmp_probe_tgt *t, unsigned int idx, u32 fdt)
 {
 	struct ipmp_probe *p = &m->probe;
 	struct ipmp_probe_slot *s = ipmp_probe_slot(m);
 	struct sk_buff *skb;
 	struct icmphdr *icmp;
 
-	s->busy = true;
-	s->target = idx;
-	s->arp = p->mac_for[idx] != target;
-	s->seq = ++p->seq;
-	s->sent = ktime_get();
-	s->deadline = jiffies + ipmp_probe_timeout(fdt);
-
+	*s = (struct ipmp_probe_slot) {
+		.state = IPMP_SLOT_SENT, .idx = idx, .target = t->addr,
+		.arp = !t->mac_ok, .seq = ++p->seq, .sent = ktime_get(),
+		.deadline = jiffies + ipmp_probe_timeout(fdt),
+	};
 	if (s->arp) {
-		skb = arp_create(ARPOP_REQUEST, ETH_P_ARP, target, m->dev, test,
+		skb = arp_create(ARPOP_REQUEST, ETH_P_ARP, t->addr, m->dev, test,
 				 NULL, m->dev->dev_addr, NULL);
 		if (skb)
 			arp_xmit(skb);
 		return;
 	}
-	skb = ipmp_icmp_alloc(m->dev, test, target, sizeof(*icmp));
+	skb = ipmp_icmp_alloc(m->dev, test, t->addr, sizeof(*icmp));
 	if (!skb)
 		return;
 	icmp = icmp_hdr(skb);
 	icmp->type = ICMP_ECHO;
 	icmp->un.echo.id = htons(p->id);
 	icmp->un.echo.sequence = htons(s->seq);
-	ipmp_icmp_send(skb, p->mac[idx]);
+	ipmp_icmp_send(skb, t->mac);
 }
 
-static void ipmp_probe_timer(struct timer_list *t)
+/*
+ * The next target in turn, passing over dead and slow ones until their
+ * retry time; when every target is left out they are all tried again.
+ */
+static struct ipmp_probe_tgt *ipmp_probe_next(struct ipmp_probe *p,
+					      const struct ipmp_targets *tg,
+					      unsigned int *idx)
 {
-	struct ipmp_member *m = from_timer(m, t, probe.timer);
+	struct ipmp_probe_tgt *t, *first = NULL;
+	unsigned int i, k;
+
+	for (i = 0; i < tg->n; i++) {
+		k = p->next++ % tg->n;
+		t = ipmp_probe_tgt(p, k, tg->t[k]);
+		if (t->skip && time_after_eq(jiffies, t->retry))
+			t->skip = false;
+		if (!first) {
+			first = t;
+			*idx = k;
+		}
+		if (!t->skip) {
+			*idx = k;
+			return t;
+		}
+	}
+	for (i = 0; i < tg->n; i++)
+		p->tgt[i].skip = false;
+	return first;
+}
+
+static void ipmp_probe_timer(struct timer_list *tl)
+{
+	struct ipmp_member *m = from_timer(m, tl, probe.timer);
 	struct ipmp_probe *p = &m->probe;
-	u32 fdt = READ_ONCE(m->grp->fdt_ms);
+	u32 fdt = READ_ONCE(m->grp->fdt_cur_ms);
 	__be32 test = READ_ONCE(m->test4);
 	struct ipmp_targets *tg;
+	struct ipmp_probe_tgt *t;
 	unsigned int idx;
 
 	spin_lock(&p->lock);
@@ -161,9 +386,9 @@ static void ipmp_probe_timer(struct timer_list *t)
 	ipmp_probe_expire(m);
 	rcu_read_lock();
 	tg = rcu_dereference(m->grp->targets);
-	if (test && tg && tg->n && netif_running(m->dev)) {
-		idx = p->next++ % tg->n;
-		ipmp_probe_send(m, test, tg->t[idx], idx, fdt);
+	if (ipmp_probing(m) && tg && tg->n && netif_running(m->dev)) {
+		t = ipmp_probe_next(p, tg, &idx);
+		ipmp_probe_send(m, test, t, idx, fdt);
 	}
 	rcu_read_unlock();
 	mod_timer(&p->timer, jiffies + ipmp_probe_interval(fdt));
@@ -177,24 +402,22 @@ void ipmp_probe_rx_echo(struct ipmp_member *m, __be32 saddr,
 	struct ipmp_probe *p = &m->probe;
 	u16 seq = ntohs(icmp->un.echo.sequence);
 	struct ipmp_probe_slot *s;
-	struct ipmp_targets *tg;
-	int idx;
+	ktime_t now = ktime_get();
 
 	if (ntohs(icmp->un.echo.id) != p->id)
 		return;
-	rcu_read_lock();
-	tg = rcu_dereference(m->grp->targets);
-	idx = ipmp_probe_target_index(tg, saddr);
-	rcu_read_unlock();
-	if (idx < 0)
-		return;
 	spin_lock(&p->lock);
 	for (s = p->slot; s < p->slot + IPMP_PROBE_WINDOW; s++) {
-		if (s->busy && !s->arp && s->seq == seq && s->target == idx) {
-			s->busy = false;
-			ipmp_probe_success(m, ktime_us_delta(ktime_get(), s->sent));
-			break;
-		}
+		if (s->state == IPMP_SLOT_FREE || s->arp || s->seq != seq ||
+		    s->target != saddr)
+			continue;
+		if (s->state == IPMP_SLOT_SENT)
+			ipmp_probe_success(m, s, now);
+		else if (p->tgt[s->idx].addr == saddr)	/* late: only its time */
+			ipmp_probe_rtt(m, &p->tgt[s->idx],
+				       ktime_us_delta(now, s->sent));
+		s->state = IPMP_SLOT_FREE;
+		break;
 	}
 	spin_unlock(&p->lock);
 }
@@ -204,21 +427,18 @@ void ipmp_probe_rx_arp(struct ipmp_member *m, __be32 sip, const u8 *sha)
 {
 	struct ipmp_probe *p = &m->probe;
 	struct ipmp_probe_slot *s;
-	struct ipmp_targets *tg;
-	int idx;
+	unsigned int i;
 
-	rcu_read_lock();
-	tg = rcu_dereference(m->grp->targets);
-	idx = ipmp_probe_target_index(tg, sip);
-	rcu_read_unlock();
-	if (idx < 0)
-		return;
 	spin_lock(&p->lock);
-	ether_addr_copy(p->mac[idx], sha);
-	p->mac_for[idx] = sip;
+	for (i = 0; i < IPMP_TARGETS_MAX; i++) {
+		if (p->tgt[i].addr == sip) {
+			ether_addr_copy(p->tgt[i].mac, sha);
+			p->tgt[i].mac_ok = true;
+		}
+	}
 	for (s = p->slot; s < p->slot + IPMP_PROBE_WINDOW; s++)
-		if (s->busy && s->arp && s->target == idx)
-			s->busy = false;	/* resolved: neither lost nor answered */
+		if (s->state == IPMP_SLOT_SENT && s->arp && s->target == sip)
+			s->state = IPMP_SLOT_FREE;	/* neither lost nor answered */
 	spin_unlock(&p->lock);
 }
 
@@ -226,7 +446,7 @@ enum ipmp_probe_state ipmp_probe_state(const struct ipmp_member *m)
 {
 	struct ipmp_targets *tg = rtnl_dereference(m->grp->targets);
 
-	if (!m->test4)
+	if (!ipmp_probing(m))
 		return IPMP_PROBE_DISABLED;
 	if (!tg || !tg->n)
 		return IPMP_PROBE_UNKNOWN;
@@ -251,7 +471,7 @@ void ipmp_probe_reset(struct ipmp_member *m)
 
 	spin_lock_bh(&p->lock);
 	memset(p->slot, 0, sizeof(p->slot));
-	memset(p->mac_for, 0, sizeof(p->mac_for));
+	memset(p->tgt, 0, sizeof(p->tgt));
 	p->losses = 0;
 	p->replies = 0;
 	p->failed = false;
@@ -278,6 +498,79 @@ void ipmp_probe_stop(struct ipmp_member *m)
 	timer_shutdown_sync(&m->probe.timer);
 }
 
+/*
+ * Does some other member show that the group still works, now that @m's
+ * probes fail?  A usable member watched by its link only does; a probing
+ * one does if a reply reached it after @m's first lost probe was sent.
+ */
+static bool ipmp_probe_others_work(struct ipmp_member *m)
+{
+	ktime_t since = READ_ONCE(m->probe.first_loss);
+	struct ipmp_member *o;
+
+	list_for_each_entry(o, &m->grp->members, list) {
+		if (o == m || !ipmp_member_usable(o))
+			continue;
+		if (!ipmp_probing(o) ||
+		    ktime_after(READ_ONCE(o->probe.last_ack), since))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * No member can reach a target: fail every probing member at once.  Each
+ * needs its own IPMP_PROBE_REPAIRS replies to be repaired.
+ */
+static void ipmp_probe_group_failure(struct ipmp_group *grp)
+{
+	struct ipmp_member *m;
+
+	grp->probe_group_failed = true;
+	list_for_each_entry(m, &grp->members, list) {
+		if (!ipmp_probing(m))
+			continue;
+		spin_lock_bh(&m->probe.lock);
+		m->probe.failed = true;
+		m->probe.replies = 0;
+		spin_unlock_bh(&m->probe.lock);
+		m->probe_failed = true;
+		ipmp_member_eval(m);
+	}
+}
+
+/* Bring the FDT in force back towards the configured one, halving. */
+static void ipmp_probe_lower_fdt(struct ipmp_group *grp)
+{
+	u32 cur = READ_ONCE(grp->fdt_cur_ms), limit_us = cur * 1000 / 7 / 4;
+	struct ipmp_member *m;
+	unsigned int i;
+	bool fast = true;
+
+	WRITE_ONCE(grp->fdt_check, false);
+	if (cur <= grp->fdt_ms)
+		return;
+	list_for_each_entry(m, &grp->members, list) {
+		if (!ipmp_probing(m) || m->probe_failed)
+			continue;
+		spin_lock_bh(&m->probe.lock);
+		for (i = 0; i < IPMP_TARGETS_MAX; i++)
+			if (m->probe.tgt[i].addr && !m->probe.tgt[i].skip &&
+			    m->probe.tgt[i].rtt_ok &&
+			    ipmp_tgt_crtt(&m->probe.tgt[i]) >= limit_us)
+				fast = false;
+		spin_unlock_bh(&m->probe.lock);
+	}
+	if (!fast)
+		return;
+	cur = max(cur / 2, grp->fdt_ms);
+	WRITE_ONCE(grp->fdt_cur_ms, cur);
+	WRITE_ONCE(grp->fdt_raised, jiffies);
+	netdev_info(grp->dev, "Improved failure detection time %u ms for group \"%s\"\n",
+		    cur, grp->name);
+	ipmp_notify_group(grp, IPMP_CMD_GROUP_SET);
+}
+
 /* Hand the probes' verdicts to the state machine. */
 static void ipmp_probe_work(struct work_struct *work)
 {
@@ -293,15 +586,46 @@ static void ipmp_probe_work(struct work_struct *work)
 	list_for_each_entry(m, &grp->members, list) {
 		bool failed = READ_ONCE(m->probe.failed);
 
-		if (failed != m->probe_failed) {
-			m->probe_failed = failed;
-			ipmp_member_eval(m);
-			changed = true;
+		if (failed == m->probe_failed)
+			continue;
+		changed = true;
+		if (failed && !ipmp_probe_others_work(m)) {
+			ipmp_probe_group_failure(grp);
+			continue;
 		}
+		m->probe_failed = failed;
+		ipmp_member_eval(m);
 	}
 	if (changed)
 		ipmp_group_update(grp);
+	if (READ_ONCE(grp->fdt_check))
+		ipmp_probe_lower_fdt(grp);
 	rtnl_unlock();
+}
+
+void ipmp_probe_set_fdt(struct ipmp_group *grp, u32 fdt_ms)
+{
+	struct ipmp_member *m;
+
+	grp->fdt_ms = fdt_ms;
+	WRITE_ONCE(grp->fdt_cur_ms, fdt_ms);
+	list_for_each_entry(m, &grp->members, list)
+		ipmp_probe_kick(m);
+}
+
+/* Probing was turned on or off: what the probes said no longer counts. */
+void ipmp_probe_set_probing(struct ipmp_group *grp)
+{
+	struct ipmp_member *m;
+
+	netdev_info(grp->dev, "probe-based failure detection %s for group %s\n",
+		    grp->probing ? "enabled" : "disabled", grp->name);
+	list_for_each_entry(m, &grp->members, list) {
+		ipmp_probe_reset(m);
+		ipmp_member_eval(m);
+		ipmp_probe_kick(m);
+	}
+	ipmp_group_update(grp);
 }
 
 /* Targets: static, at most IPMP_TARGETS_MAX, changed under RTNL. */

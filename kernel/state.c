@@ -271,10 +271,13 @@ void ipmp_member_eval(struct ipmp_member *m)
 	if (old == new)
 		return;
 	m->state = new;
-	if (new == IPMP_MEMBER_FAILED && old == IPMP_MEMBER_OK)
+	/* A group failure is told by the group's message alone. */
+	if (new == IPMP_MEMBER_FAILED && old == IPMP_MEMBER_OK &&
+	    !(grp->probe_group_failed && m->probe_failed))
 		netdev_warn(grp->dev, "IP interface failure detected on %s of group %s\n",
 			    m->dev->name, grp->name);
 	if (new == IPMP_MEMBER_OK) {
+		grp->probe_group_failed = false;
 		if (old == IPMP_MEMBER_FAILED)
 			netdev_info(grp->dev, "IP interface repair detected on %s of group %s\n",
 				    m->dev->name, grp->name);

@@ -50,7 +50,16 @@
  *
  * GROUP_NEW and GROUP_SET also take ANNOUNCE_COUNT and ANNOUNCE_INTERVAL:
  * how many unsolicited ARP / NA are sent for an address that moved to
- * another member (the first at once) and the time between them.
+ * another member (the first at once) and the time between them, and
+ * PROBING: 0 turns probe-based detection off for the whole group (members
+ * are then watched by their link only; test addresses and targets are
+ * kept and still answered).
+ *
+ * The FDT in force (FDT_CURRENT) grows when a target's conservative
+ * round-trip time (smoothed RTT + 4 x its mean deviation) does not fit the
+ * probe interval FDT/7: it becomes 14 x that time, and returns towards FDT,
+ * halving, once every target is fast again for a while.  Both changes are
+ * logged.
  *
  * Changes need CAP_NET_ADMIN in the user namespace owning the network
  * namespace; GET needs no privilege.  Errors are reported as a negative
@@ -63,6 +72,12 @@
  * GROUP_SET (settings or state changed), MEMBER_ADD, MEMBER_DEL,
  * MEMBER_SET (settings or state changed), and ADDR_GET when a data address
  * is bound, moved to another member or left unbound (BOUND_IFINDEX 0).
+ *
+ * IPMP_CMD_PROBE       notification only, on the multicast group
+ *                      IPMP_MCGRP_PROBES: [PROBE]{...}, one per probe that
+ *                      was answered or lost ("ipmpstat -p").  Joining that
+ *                      group needs CAP_NET_ADMIN, as probe details need root
+ *                      on Solaris.
  */
 #ifndef _UAPI_LINUX_IPMP_H
 #define _UAPI_LINUX_IPMP_H
@@ -70,6 +85,7 @@
 #define IPMP_GENL_NAME		"ipmp"
 #define IPMP_GENL_VERSION	1
 #define IPMP_MCGRP_EVENTS	"events"
+#define IPMP_MCGRP_PROBES	"probes"
 
 /* Group names: printable, no spaces, at most this many bytes. */
 #define IPMP_GROUP_NAME_MAX	31
@@ -106,6 +122,7 @@ enum ipmp_cmd {
 	IPMP_CMD_TESTADDR_DEL,
 	IPMP_CMD_TARGET_ADD,
 	IPMP_CMD_TARGET_DEL,
+	IPMP_CMD_PROBE,
 
 	__IPMP_CMD_MAX,
 	IPMP_CMD_MAX = __IPMP_CMD_MAX - 1
@@ -116,6 +133,7 @@ enum ipmp_a {
 	IPMP_A_GROUP,		/* nest, enum ipmp_a_group */
 	IPMP_A_MEMBER,		/* nest, enum ipmp_a_member */
 	IPMP_A_ADDR,		/* nest, enum ipmp_a_addr */
+	IPMP_A_PROBE,		/* nest, enum ipmp_a_probe */
 
 	__IPMP_A_MAX,
 	IPMP_A_MAX = __IPMP_A_MAX - 1
@@ -152,6 +170,11 @@ enum ipmp_group_state {
  * @IPMP_A_GROUP_TARGET: binary, 4 bytes: a target to add or delete
  * @IPMP_A_GROUP_TARGETS: binary, the static IPv4 targets in firing order,
  *	4 bytes each (read only)
+ * @IPMP_A_GROUP_PROBING: u8, 1 (the default) when members with a test
+ *	address are watched by probes, 0 to watch every member by its link only
+ * @IPMP_A_GROUP_FDT_CURRENT: u32, the failure detection time in force, in
+ *	ms (read only): FDT, or more while the targets answer too slowly for
+ *	it (see IPMP_CMD_GROUP_SET)
  */
 enum ipmp_a_group {
 	IPMP_A_GROUP_UNSPEC,
@@ -168,6 +191,8 @@ enum ipmp_a_group {
 	IPMP_A_GROUP_NADDRS,
 	IPMP_A_GROUP_TARGET,
 	IPMP_A_GROUP_TARGETS,
+	IPMP_A_GROUP_PROBING,
+	IPMP_A_GROUP_FDT_CURRENT,
 
 	__IPMP_A_GROUP_MAX,
 	IPMP_A_GROUP_MAX = __IPMP_A_GROUP_MAX - 1
@@ -284,6 +309,54 @@ enum ipmp_a_addr {
 
 	__IPMP_A_ADDR_MAX,
 	IPMP_A_ADDR_MAX = __IPMP_A_ADDR_MAX - 1
+};
+
+/**
+ * enum ipmp_probe_result - outcome of one probe
+ * @IPMP_PROBE_ACKED: the target answered
+ * @IPMP_PROBE_LOST: no answer in time
+ */
+enum ipmp_probe_result {
+	IPMP_PROBE_ACKED,
+	IPMP_PROBE_LOST,
+};
+
+/**
+ * enum ipmp_a_probe - attributes of a probe notification (all read only)
+ * @IPMP_A_PROBE_MEMBER_IFINDEX: u32, the member that sent the probe
+ * @IPMP_A_PROBE_MEMBER_IFNAME: string, its name
+ * @IPMP_A_PROBE_GROUP_IFINDEX: u32, its group device
+ * @IPMP_A_PROBE_FAMILY: u8, AF_INET or AF_INET6
+ * @IPMP_A_PROBE_TARGET: binary, 4 or 16 bytes: the target probed
+ * @IPMP_A_PROBE_SEQ: u32, the probe's sequence number (its identifier)
+ * @IPMP_A_PROBE_RESULT: u8, enum ipmp_probe_result
+ * @IPMP_A_PROBE_SENT_NS: u64, when it was sent, CLOCK_MONOTONIC ns
+ * @IPMP_A_PROBE_NETRTT_US: u32, from sending to the reply's arrival at the
+ *	member, in microseconds (acked probes only)
+ * @IPMP_A_PROBE_RTT_US: u32, from sending to the reply's processing by the
+ *	module, in microseconds (acked probes only)
+ * @IPMP_A_PROBE_RTTAVG_US: u32, the smoothed round-trip time of the target
+ *	seen from this member, in microseconds (once known)
+ * @IPMP_A_PROBE_RTTDEV_US: u32, its mean deviation, in microseconds (once
+ *	known); the probe timing is RTTAVG + 4 x RTTDEV
+ */
+enum ipmp_a_probe {
+	IPMP_A_PROBE_UNSPEC,
+	IPMP_A_PROBE_MEMBER_IFINDEX,
+	IPMP_A_PROBE_MEMBER_IFNAME,
+	IPMP_A_PROBE_GROUP_IFINDEX,
+	IPMP_A_PROBE_FAMILY,
+	IPMP_A_PROBE_TARGET,
+	IPMP_A_PROBE_SEQ,
+	IPMP_A_PROBE_RESULT,
+	IPMP_A_PROBE_SENT_NS,
+	IPMP_A_PROBE_NETRTT_US,
+	IPMP_A_PROBE_RTT_US,
+	IPMP_A_PROBE_RTTAVG_US,
+	IPMP_A_PROBE_RTTDEV_US,
+
+	__IPMP_A_PROBE_MAX,
+	IPMP_A_PROBE_MAX = __IPMP_A_PROBE_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_IPMP_H */

@@ -8,16 +8,19 @@
 
 static const char create_usage[] =
 	"ipmpadm create IPMPIF [group NAME] [fdt MS] [failback yes|no]\n"
-	"                      [announce COUNT] [announce-interval MS]";
+	"                      [probing on|off] [announce COUNT]\n"
+	"                      [announce-interval MS]";
 static const char delete_usage[] = "ipmpadm delete IPMPIF";
 static const char set_usage[] =
 	"ipmpadm set IPMPIF [group NAME] [fdt MS] [failback yes|no]\n"
-	"                   [announce COUNT] [announce-interval MS]\n"
+	"                   [probing on|off] [announce COUNT]\n"
+	"                   [announce-interval MS]\n"
 	"       ipmpadm set IF standby on|off";
 
 static const char create_help[] =
 	"usage: ipmpadm create IPMPIF [group NAME] [fdt MS] [failback yes|no]\n"
-	"                      [announce COUNT] [announce-interval MS]\n"
+	"                      [probing on|off] [announce COUNT]\n"
+	"                      [announce-interval MS]\n"
 	"\n"
 	"Create the IPMP group interface IPMPIF (left down, like\n"
 	"'ip link add IPMPIF type ipmp').\n"
@@ -27,6 +30,9 @@ static const char create_help[] =
 	"  fdt MS          failure detection time in milliseconds (default 10000)\n"
 	"  failback yes|no whether repaired interfaces become active again\n"
 	"                  (default yes)\n"
+	"  probing on|off  probe-based failure detection for the members that\n"
+	"                  have a test address (default on); off watches every\n"
+	"                  member by its link only\n"
 	"  announce COUNT  unsolicited ARP (IPv4) / neighbour advertisements\n"
 	"                  (IPv6) sent for a data address that moved to another\n"
 	"                  member, the first at once; 0 to 255 (default 3)\n"
@@ -40,7 +46,8 @@ static const char delete_help[] =
 
 static const char set_help[] =
 	"usage: ipmpadm set IPMPIF [group NAME] [fdt MS] [failback yes|no]\n"
-	"                   [announce COUNT] [announce-interval MS]\n"
+	"                   [probing on|off] [announce COUNT]\n"
+	"                   [announce-interval MS]\n"
 	"       ipmpadm set IF standby on|off\n"
 	"\n"
 	"Change the settings of the group whose interface is IPMPIF, or those\n"
@@ -49,6 +56,7 @@ static const char set_help[] =
 	"  group NAME      rename the group\n"
 	"  fdt MS          failure detection time in milliseconds\n"
 	"  failback yes|no whether repaired interfaces become active again\n"
+	"  probing on|off  probe-based failure detection on or off\n"
 	"  announce COUNT  unsolicited ARP / neighbour advertisements sent for\n"
 	"                  a data address that moved to another member (0-255)\n"
 	"  announce-interval MS\n"
@@ -61,6 +69,8 @@ struct group_opts {
 	bool has_fdt;
 	bool failback;
 	bool has_failback;
+	bool probing;
+	bool has_probing;
 	uint32_t announce_count;
 	bool has_announce_count;
 	uint32_t announce_interval;
@@ -95,6 +105,11 @@ static int group_opt(const char *key, const char *val, struct group_opts *o)
 			return fail("'failback' given twice");
 		o->has_failback = true;
 		return parse_bool("failback", val, "yes", "no", &o->failback);
+	} else if (!strcmp(key, "probing")) {
+		if (o->has_probing)
+			return fail("'probing' given twice");
+		o->has_probing = true;
+		return parse_bool("probing", val, "on", "off", &o->probing);
 	} else if (!strcmp(key, "standby")) {
 		return fail("standby cannot be combined with group settings");
 	} else {
@@ -124,6 +139,8 @@ static void put_group_opts(struct ipmp_msg *m, const struct group_opts *o)
 		ipmp_msg_u32(m, IPMP_A_GROUP_FDT, o->fdt);
 	if (o->has_failback)
 		ipmp_msg_u8(m, IPMP_A_GROUP_FAILBACK, o->failback);
+	if (o->has_probing)
+		ipmp_msg_u8(m, IPMP_A_GROUP_PROBING, o->probing);
 	if (o->has_announce_count)
 		ipmp_msg_u32(m, IPMP_A_GROUP_ANNOUNCE_COUNT, o->announce_count);
 	if (o->has_announce_interval)

@@ -19,13 +19,15 @@ static const struct command commands[] = {
 	{ "show", cmd_show, "[IPMPIF] [-j]",
 	  "show groups, members and data addresses (the default)" },
 	{ "create", cmd_create, "IPMPIF [group NAME] [fdt MS] [failback yes|no]\n"
-	  "                 [announce COUNT] [announce-interval MS]",
+	  "                 [probing on|off] [announce COUNT]\n"
+	  "                 [announce-interval MS]",
 	  "create a group interface" },
 	{ "delete", cmd_delete, "IPMPIF", "delete a group interface" },
 	{ "add", cmd_add, "IPMPIF IF... [standby]", "add members to a group" },
 	{ "remove", cmd_remove, "IPMPIF IF", "remove a member from a group" },
 	{ "set", cmd_set, "IPMPIF [group NAME] [fdt MS] [failback yes|no]\n"
-	  "              [announce COUNT] [announce-interval MS]",
+	  "              [probing on|off] [announce COUNT]\n"
+	  "              [announce-interval MS]",
 	  "change group settings" },
 	{ "set", cmd_set, "IF standby on|off", "make a member standby or not" },
 	{ "offline", cmd_offline, "IF", "take a member offline (if_mpadm -d)" },

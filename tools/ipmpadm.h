@@ -10,6 +10,7 @@
  * target.c    target add|del (a group's static IPv4 probe targets)
  * show.c      ipmpadm show (text and JSON)
  * ipmpstat.c  ipmpstat, Solaris columns
+ * probes.c    ipmpstat -p: the probes multicast group, one line per probe
  * if_mpadm.c  if_mpadm, ipmpadm offline/online
  * json.c      a small JSON writer
  * util.c      messages, argument parsing, names of states, addresses
@@ -33,6 +34,7 @@ struct nl_msg;
 /* netlink.c */
 struct ipmp_nl;
 typedef int (*ipmp_reply_fn)(struct nlattr **tb, void *arg);
+typedef int (*ipmp_notify_fn)(uint8_t cmd, struct nlattr **tb, void *arg);
 
 int ipmp_nl_open(struct ipmp_nl **nlp);
 int ipmp_nl_open_family(struct ipmp_nl **nlp, const char *name);
@@ -41,6 +43,9 @@ struct nl_msg *ipmp_nl_msg(struct ipmp_nl *nl, uint8_t cmd, bool dump);
 int ipmp_nl_request(struct ipmp_nl *nl, struct nl_msg *msg,
 		    ipmp_reply_fn fn, void *arg);
 const char *ipmp_nl_error(const struct ipmp_nl *nl, int err);
+int ipmp_nl_join(struct ipmp_nl *nl, const char *group);
+int ipmp_nl_fd(const struct ipmp_nl *nl);
+int ipmp_nl_receive(struct ipmp_nl *nl, ipmp_notify_fn fn, void *arg);
 
 struct ipmp_msg {
 	struct nl_msg *msg;
@@ -103,6 +108,19 @@ struct ipmp_addr {
 	bool up;
 };
 
+/* probes.c: one probe that was answered or lost, as the kernel told it */
+struct ipmp_probe {
+	uint32_t ifindex;
+	char ifname[IF_NAMESIZE];
+	struct ipmp_addr target;	/* group_ifindex: the member's group */
+	uint32_t seq;
+	uint8_t result;			/* enum ipmp_probe_result */
+	uint64_t sent_ns;		/* CLOCK_MONOTONIC */
+	bool has_netrtt, has_rtt;	/* acked probes only */
+	bool has_rttavg, has_rttdev;	/* once the target's RTT is known */
+	uint32_t netrtt_us, rtt_us, rttavg_us, rttdev_us;
+};
+
 struct ipmp_state {
 	struct ipmp_group *groups;
 	size_t ngroups;
@@ -135,9 +153,11 @@ struct json {
 	FILE *f;
 	int depth;
 	bool first;
+	bool oneline;	/* each top-level value on one line: JSON Lines */
 };
 
 void json_init(struct json *j, FILE *f);
+void json_init_oneline(struct json *j, FILE *f);
 void json_begin_array(struct json *j, const char *key);
 void json_end_array(struct json *j);
 void json_begin_object(struct json *j, const char *key);
@@ -204,7 +224,7 @@ void show_json(FILE *f, const struct ipmp_state *st);
 
 enum ipmpstat_mode {
 	IPMPSTAT_NONE, IPMPSTAT_GROUP, IPMPSTAT_IF, IPMPSTAT_ADDR,
-	IPMPSTAT_TARGET
+	IPMPSTAT_TARGET, IPMPSTAT_PROBE
 };
 enum ipmpstat_out { IPMPSTAT_HUMAN, IPMPSTAT_PARSABLE, IPMPSTAT_JSON };
 
@@ -220,6 +240,12 @@ void ipmpstat_fmt_names(struct ipmpstat_fmt *fmt, ipmp_name_fn fn);
 void ipmpstat_fmt_free(struct ipmpstat_fmt *fmt);
 void ipmpstat_print(FILE *f, const struct ipmpstat_fmt *fmt,
 		    const struct ipmp_state *st);
+/* -p: TIME is relative to @mono_ns, a CLOCK_MONOTONIC time in ns. */
+void ipmpstat_fmt_epoch(struct ipmpstat_fmt *fmt, uint64_t mono_ns);
+void ipmpstat_print_header(FILE *f, const struct ipmpstat_fmt *fmt);
+void ipmpstat_print_probe(FILE *f, const struct ipmpstat_fmt *fmt,
+			  const struct ipmp_probe *p);
+int ipmpstat_probes(struct ipmpstat_fmt *fmt, bool numeric);
 
 int ipmpadm_main(int argc, char **argv);
 int ipmpstat_main(int argc, char **argv);

@@ -24,6 +24,7 @@ struct row {
 	const struct ipmp_group *g;
 	const struct ipmp_member *m;
 	const struct ipmp_addr *a;
+	const struct ipmp_probe *p;
 };
 
 struct field {
@@ -36,21 +37,22 @@ struct ipmpstat_fmt {
 	enum ipmpstat_mode mode;
 	enum ipmpstat_out out;
 	ipmp_name_fn names;
+	uint64_t epoch_ns;	/* -p: TIME 0, CLOCK_MONOTONIC */
 	size_t nfields;
 	const struct field *fields[MAX_FIELDS];
 };
 
 static const char ipmpstat_usage[] =
-	"ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -a|-g|-i|-t";
+	"ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -a|-g|-i|-p|-t";
 
 static const char ipmpstat_help[] =
-	"usage: ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -a|-g|-i|-t\n"
+	"usage: ipmpstat [-n] [-o FIELD,...|all [-P]] [-j] -a|-g|-i|-p|-t\n"
 	"\n"
 	"  output modes:  -a  display IPMP data address information\n"
 	"                 -g  display IPMP group information\n"
 	"                 -i  display IPMP-related IP interface information\n"
+	"                 -p  display IPMP probe information (needs root)\n"
 	"                 -t  display IPMP target information\n"
-	"                 (-p, probe information, is not supported yet)\n"
 	"\n"
 	"       options:  -n  display IP addresses numerically\n"
 	"                 -o  display only the specified fields, in order;\n"
@@ -59,12 +61,15 @@ static const char ipmpstat_help[] =
 	"                     separated by ':', no header, ':' and '\\' escaped\n"
 	"                     with '\\'; needs -o with explicit fields\n"
 	"                 -j  display a JSON array of objects whose keys are\n"
-	"                     the lowercase field names (null when empty)\n"
+	"                     the lowercase field names (null when empty);\n"
+	"                     with -p, one object per line\n"
 	"\n"
 	"  fields of -a:  ADDRESS STATE GROUP INBOUND OUTBOUND\n"
 	"  fields of -g:  GROUP GROUPNAME STATE FDT INTERFACES\n"
 	"  fields of -i:  INTERFACE ACTIVE GROUP FLAGS LINK PROBE STATE\n"
 	"  fields of -t:  INTERFACE MODE TESTADDR TARGETS\n"
+	"  fields of -p:  TIME INTERFACE PROBE NETRTT RTT RTTAVG TARGET, and\n"
+	"                 RTTDEV when asked for\n"
 	"\n"
 	"ADDRESS, TESTADDR and TARGETS are host names when one is found, without\n"
 	"-n.  INBOUND is the interface the address is bound to (receives on),\n"
@@ -75,7 +80,12 @@ static const char ipmpstat_help[] =
 	"hardware address.  FDT is shown only when some member probes.\n"
 	"MODE is static when the interface has a test address and its group\n"
 	"static targets (TARGETS, in firing order), unknown when it has a test\n"
-	"address but there is no target, disabled when it has no test address.\n";
+	"address but there is no target, disabled when it has no test address.\n"
+	"-p shows each probe once answered or lost, until interrupted: TIME it\n"
+	"was sent (seconds since ipmpstat started, negative if before), PROBE\n"
+	"its number, NETRTT its round-trip time on the network, RTT as the\n"
+	"module saw it, RTTAVG and RTTDEV the target's smoothed round-trip time\n"
+	"and its deviation.  A lost probe has no NETRTT and RTT.\n";
 
 static void append(char *buf, size_t len, const char *sep, const char *s)
 {
@@ -289,6 +299,56 @@ static void t_targets(const struct row *r, char *buf, size_t len)
 	}
 }
 
+/* Seconds with two decimals, as Solaris's "%.2fs"; negative if before. */
+static void p_time(const struct row *r, char *buf, size_t len)
+{
+	int64_t d = (int64_t)(r->p->sent_ns - r->fmt->epoch_ns);
+	uint64_t mag = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
+	uint64_t cs = (mag + 5000000) / 10000000;
+
+	snprintf(buf, len, "%s%llu.%02llus", d < 0 && cs ? "-" : "",
+		 (unsigned long long)(cs / 100), (unsigned long long)(cs % 100));
+}
+
+static void p_interface(const struct row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", r->p->ifname);
+}
+
+static void p_probe(const struct row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", r->p->seq);
+}
+
+static void p_netrtt(const struct row *r, char *buf, size_t len)
+{
+	if (r->p->has_netrtt)
+		rtt_str(r->p->netrtt_us, buf, len);
+}
+
+static void p_rtt(const struct row *r, char *buf, size_t len)
+{
+	if (r->p->has_rtt)
+		rtt_str(r->p->rtt_us, buf, len);
+}
+
+static void p_rttavg(const struct row *r, char *buf, size_t len)
+{
+	if (r->p->has_rttavg)
+		rtt_str(r->p->rttavg_us, buf, len);
+}
+
+static void p_rttdev(const struct row *r, char *buf, size_t len)
+{
+	if (r->p->has_rttdev)
+		rtt_str(r->p->rttdev_us, buf, len);
+}
+
+static void p_target(const struct row *r, char *buf, size_t len)
+{
+	host_str(r, &r->p->target, buf, len);
+}
+
 static const struct field addr_fields[] = {
 	{ "ADDRESS", 26, a_address },
 	{ "STATE", 7, a_state },
@@ -323,6 +383,24 @@ static const struct field target_fields[] = {
 	{ "MODE", 10, t_mode },
 	{ "TESTADDR", 20, t_testaddr },
 	{ "TARGETS", 38, t_targets },
+	{ NULL, 0, NULL }
+};
+
+/*
+ * Solaris has RTTDEV too, after TARGET, but leaves it out of the columns it
+ * documents: here it is shown when asked for, by name or with "all".
+ */
+static const char probe_default[] = "TIME,INTERFACE,PROBE,NETRTT,RTT,RTTAVG,TARGET";
+
+static const struct field probe_fields[] = {
+	{ "TIME", 10, p_time },
+	{ "INTERFACE", 12, p_interface },
+	{ "PROBE", 7, p_probe },
+	{ "NETRTT", 10, p_netrtt },
+	{ "RTT", 10, p_rtt },
+	{ "RTTAVG", 10, p_rttavg },
+	{ "TARGET", 20, p_target },
+	{ "RTTDEV", 10, p_rttdev },
 	{ NULL, 0, NULL }
 };
 
@@ -373,7 +451,8 @@ int ipmpstat_fmt_new(enum ipmpstat_mode mode, enum ipmpstat_out out,
 	const struct field *table = mode == IPMPSTAT_GROUP ? group_fields :
 				    mode == IPMPSTAT_ADDR ? addr_fields :
 				    mode == IPMPSTAT_TARGET ? target_fields :
-							      if_fields;
+				    mode == IPMPSTAT_PROBE ? probe_fields :
+							     if_fields;
 	struct ipmpstat_fmt *fmt;
 
 	if (out == IPMPSTAT_PARSABLE && !fields)
@@ -386,6 +465,8 @@ int ipmpstat_fmt_new(enum ipmpstat_mode mode, enum ipmpstat_out out,
 	fmt->mode = mode;
 	fmt->out = out;
 	fmt->names = ipmp_hostname;
+	if (!fields && mode == IPMPSTAT_PROBE)
+		fields = probe_default;
 	if (fields && strcmp(fields, "all")) {
 		if (select_fields(fmt, table, fields)) {
 			free(fmt);
@@ -402,6 +483,11 @@ int ipmpstat_fmt_new(enum ipmpstat_mode mode, enum ipmpstat_out out,
 void ipmpstat_fmt_names(struct ipmpstat_fmt *fmt, ipmp_name_fn fn)
 {
 	fmt->names = fn;
+}
+
+void ipmpstat_fmt_epoch(struct ipmpstat_fmt *fmt, uint64_t mono_ns)
+{
+	fmt->epoch_ns = mono_ns;
 }
 
 void ipmpstat_fmt_free(struct ipmpstat_fmt *fmt)
@@ -577,6 +663,24 @@ void ipmpstat_print(FILE *f, const struct ipmpstat_fmt *fmt,
 		json_end_array(&j);
 }
 
+/* -p prints as probes come: the header first, in human output only. */
+void ipmpstat_print_header(FILE *f, const struct ipmpstat_fmt *fmt)
+{
+	if (fmt->out == IPMPSTAT_HUMAN)
+		print_header(f, fmt);
+}
+
+/* One line per probe; with -j one object per line, to be read as it comes. */
+void ipmpstat_print_probe(FILE *f, const struct ipmpstat_fmt *fmt,
+			  const struct ipmp_probe *p)
+{
+	struct row r = { .fmt = fmt, .p = p };
+	struct json j;
+
+	json_init_oneline(&j, f);
+	emit(f, fmt, &j, &r);
+}
+
 struct ipmpstat_args {
 	enum ipmpstat_mode mode;
 	const char *fields;
@@ -584,12 +688,6 @@ struct ipmpstat_args {
 	bool parsable;
 	bool json;
 };
-
-static int not_yet(char opt)
-{
-	return usage_fail(ipmpstat_usage,
-			  "-%c is not supported yet", opt);
-}
 
 static int set_mode(struct ipmpstat_args *a, enum ipmpstat_mode mode)
 {
@@ -612,7 +710,7 @@ static int parse_opt(struct ipmpstat_args *a, int c)
 	case 't':
 		return set_mode(a, IPMPSTAT_TARGET);
 	case 'p':
-		return not_yet((char)c);
+		return set_mode(a, IPMPSTAT_PROBE);
 	case 'n':
 		a->numeric = true;
 		return 0;
@@ -711,6 +809,11 @@ int ipmpstat_main(int argc, char **argv)
 		return usage_fail(ipmpstat_usage, NULL);
 	if (a.numeric)
 		ipmpstat_fmt_names(fmt, NULL);
+	if (a.mode == IPMPSTAT_PROBE) {
+		ret = ipmpstat_probes(fmt, a.numeric);
+		ipmpstat_fmt_free(fmt);
+		return ret;
+	}
 	ret = fetch(&st, a.mode);
 	if (!ret)
 		ipmpstat_print(stdout, fmt, &st);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A small JSON writer: indented output, strings escaped to stay valid. */
+/*
+ * A small JSON writer: indented output, or each top-level value on a line
+ * of its own (JSON Lines, for a stream); strings escaped to stay valid.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +13,13 @@ void json_init(struct json *j, FILE *f)
 	j->f = f;
 	j->depth = 0;
 	j->first = true;
+	j->oneline = false;
+}
+
+void json_init_oneline(struct json *j, FILE *f)
+{
+	json_init(j, f);
+	j->oneline = true;
 }
 
 /* Length of the valid UTF-8 sequence at @s, or 0. */
@@ -66,12 +76,15 @@ void json_escape(FILE *f, const char *str)
 	fputc('"', f);
 }
 
-/* Separator, newline and indent before a value; then its key, if any. */
+/*
+ * Separator, newline and indent before a value; then its key, if any.  On
+ * one line, top-level values are separated by their newline alone.
+ */
 static void json_key(struct json *j, const char *key)
 {
-	if (!j->first)
-		fputc(',', j->f);
-	if (j->depth)
+	if (!j->first && (j->depth || !j->oneline))
+		fputs(j->oneline ? ", " : ",", j->f);
+	if (j->depth && !j->oneline)
 		fprintf(j->f, "\n%*s", 2 * j->depth, "");
 	j->first = false;
 	if (key) {
@@ -91,7 +104,7 @@ static void json_begin(struct json *j, const char *key, char open)
 static void json_end(struct json *j, char close)
 {
 	j->depth--;
-	if (!j->first)
+	if (!j->first && !j->oneline)
 		fprintf(j->f, "\n%*s", 2 * j->depth, "");
 	fputc(close, j->f);
 	j->first = false;

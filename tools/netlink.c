@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A small generic netlink layer over libnl: open a socket, resolve the
- * "ipmp" family, send one request and collect its replies.  The kernel's
- * extended-ack message is kept so that errors can show its own words;
- * libnl 3.7 does not parse it, so it is read from the nlmsgerr here.
+ * "ipmp" family, send one request and collect its replies, or join one of
+ * its multicast groups and read notifications.  The kernel's extended-ack
+ * message is kept so that errors can show its own words; libnl 3.7 does not
+ * parse it, so it is read from the nlmsgerr here.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 struct ipmp_nl {
 	struct nl_sock *sk;
 	int family;
+	char name[GENL_NAMSIZ];
 	char errmsg[256];
 };
 
@@ -38,6 +40,7 @@ static const struct nla_policy top_policy[IPMP_A_MAX + 1] = {
 	[IPMP_A_GROUP] = { .type = NLA_NESTED },
 	[IPMP_A_MEMBER] = { .type = NLA_NESTED },
 	[IPMP_A_ADDR] = { .type = NLA_NESTED },
+	[IPMP_A_PROBE] = { .type = NLA_NESTED },
 };
 
 static void set_sockopt(struct nl_sock *sk, int opt)
@@ -87,6 +90,7 @@ int ipmp_nl_open_family(struct ipmp_nl **nlp, const char *name)
 			     name, nl_geterror(nl->family));
 		goto err;
 	}
+	snprintf(nl->name, sizeof(nl->name), "%s", name);
 	*nlp = nl;
 	return 0;
 err:
@@ -316,4 +320,102 @@ const char *ipmp_nl_error(const struct ipmp_nl *nl, int err)
 	if (nl && nl->errmsg[0])
 		return nl->errmsg;
 	return strerror(err < 0 ? -err : err);
+}
+
+/*
+ * Join the family's multicast group @group.  From then on the socket only
+ * reads notifications, without blocking: requests on it would take them
+ * for replies.  -ENOENT: the module has no such group; -EPERM: joining it
+ * needs a privilege the caller lacks.
+ */
+int ipmp_nl_join(struct ipmp_nl *nl, const char *group)
+{
+	int id, err;
+
+	nl->errmsg[0] = '\0';
+	id = genl_ctrl_resolve_grp(nl->sk, nl->name, group);
+	if (id == -NLE_OBJ_NOTFOUND)
+		return -ENOENT;
+	if (id < 0)
+		return local_error(nl, "cannot resolve the multicast group", id);
+	err = nl_socket_add_membership(nl->sk, id);
+	if (err == -NLE_PERM || err == -NLE_NOACCESS)
+		return -EPERM;
+	if (err < 0)
+		return local_error(nl, "cannot join the multicast group", err);
+	err = nl_socket_set_nonblocking(nl->sk);
+	if (err < 0)
+		return local_error(nl, "cannot set up the socket", err);
+	return 0;
+}
+
+/* To poll() for notifications. */
+int ipmp_nl_fd(const struct ipmp_nl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
+}
+
+struct listen {
+	struct ipmp_nl *nl;
+	ipmp_notify_fn fn;
+	void *arg;
+	int err;
+};
+
+static int notify_cb(struct nl_msg *msg, void *arg)
+{
+	struct listen *l = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[IPMP_A_MAX + 1];
+	int err;
+
+	if (l->err || nlh->nlmsg_type != l->nl->family)
+		return NL_OK;
+	err = genlmsg_parse(nlh, 0, tb, IPMP_A_MAX, top_policy);
+	if (err < 0) {
+		snprintf(l->nl->errmsg, sizeof(l->nl->errmsg),
+			 "malformed notification from the kernel: %s",
+			 nl_geterror(err));
+		l->err = -EBADMSG;
+		return NL_OK;
+	}
+	l->err = l->fn(((struct genlmsghdr *)nlmsg_data(nlh))->cmd, tb,
+		       l->arg);
+	return NL_OK;
+}
+
+/* Notifications carry sequence number 0: nothing to check. */
+static int no_seq_check(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+/*
+ * Hand the notifications waiting on a joined socket to @fn, with their
+ * command; 0 when none is waiting.  -ENOBUFS: the kernel dropped some
+ * because they were not read fast enough; reading may go on.
+ */
+int ipmp_nl_receive(struct ipmp_nl *nl, ipmp_notify_fn fn, void *arg)
+{
+	struct listen l = { .nl = nl, .fn = fn, .arg = arg };
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int err;
+
+	nl->errmsg[0] = '\0';
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, notify_cb, &l);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
+	errno = 0;
+	err = nl_recvmsgs(nl->sk, cb);
+	nl_cb_put(cb);
+	if (err == -NLE_AGAIN)
+		err = 0;
+	else if (err == -NLE_NOMEM && errno == ENOBUFS)
+		return -ENOBUFS;
+	else if (err < 0)
+		return local_error(nl, "cannot read from the kernel", err);
+	return l.err;
 }

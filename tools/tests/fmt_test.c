@@ -2,8 +2,9 @@
 /*
  * The output formats on fabricated state, no kernel needed:
  *   fmt_test show | show-json | show-json-noaddrs
- *   fmt_test ipmpstat g|i|a|A|t|T human|parsable|json [FIELDS]
- *                              (a, t: -n; A, T: names from a fake resolver)
+ *   fmt_test ipmpstat g|i|a|A|t|T|p|P human|parsable|json [FIELDS]
+ *                              (a, t, p: -n; A, T, P: names from a fake
+ *                              resolver; p, P: fabricated probe reports)
  *   fmt_test escape            (JSON strings of awkward bytes)
  */
 #include <stdlib.h>
@@ -120,6 +121,58 @@ static int fake_names(const struct ipmp_addr *a, char *buf, size_t len)
 	return 0;
 }
 
+/* ipmpstat -p started at 1000 s of CLOCK_MONOTONIC. */
+#define EPOCH_NS 1000000000000ULL
+#define MS 1000000ULL
+
+static const struct ipmp_probe probes[] = {
+	{ .ifindex = 2, .ifname = "eth0", .seq = 589,
+	  .result = IPMP_PROBE_ACKED, .sent_ns = EPOCH_NS + 110 * MS,
+	  .target = { .family = AF_INET, .prefixlen = 32,
+		      .addr = { 192, 0, 2, 1 }, .group_ifindex = 10 },
+	  .has_netrtt = true, .netrtt_us = 510, .has_rtt = true,
+	  .rtt_us = 764, .has_rttavg = true, .rttavg_us = 755,
+	  .has_rttdev = true, .rttdev_us = 120 },
+	/* Sent before ipmpstat started, and lost. */
+	{ .ifindex = 3, .ifname = "eth1", .seq = 612,
+	  .result = IPMP_PROBE_LOST, .sent_ns = EPOCH_NS - 50 * MS,
+	  .target = { .family = AF_INET, .prefixlen = 32,
+		      .addr = { 192, 0, 2, 254 }, .group_ifindex = 10 },
+	  .has_rttavg = true, .rttavg_us = 1234, .has_rttdev = true },
+	/* A first answer: no average yet. */
+	{ .ifindex = 6, .ifname = "veth-long-name1", .seq = 65535,
+	  .result = IPMP_PROBE_ACKED, .sent_ns = EPOCH_NS + 1234567890123ULL,
+	  .target = { .family = AF_INET6, .prefixlen = 128,
+		      .addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+		      .group_ifindex = 20 },
+	  .has_netrtt = true, .netrtt_us = 999995, .has_rtt = true,
+	  .rtt_us = 1000004 },
+	/* Rounding of TIME: 4.999999 ms is 0.00s, never -0.00s. */
+	{ .ifindex = 2, .ifname = "eth0", .seq = 0,
+	  .result = IPMP_PROBE_LOST, .sent_ns = EPOCH_NS - 5 * MS + 1,
+	  .target = { .family = AF_INET, .prefixlen = 32,
+		      .addr = { 192, 0, 2, 1 }, .group_ifindex = 10 } },
+	{ .ifindex = 2, .ifname = "eth0", .seq = 4294967295U,
+	  .result = IPMP_PROBE_LOST, .sent_ns = EPOCH_NS - 5 * MS,
+	  .target = { .family = AF_INET, .prefixlen = 32,
+		      .addr = { 192, 0, 2, 1 }, .group_ifindex = 10 } },
+};
+
+static int probe_lines(enum ipmpstat_out out, bool names, const char *fields)
+{
+	struct ipmpstat_fmt *fmt;
+
+	if (ipmpstat_fmt_new(IPMPSTAT_PROBE, out, fields, &fmt))
+		return EXIT_USAGE;
+	ipmpstat_fmt_names(fmt, names ? fake_names : NULL);
+	ipmpstat_fmt_epoch(fmt, EPOCH_NS);
+	ipmpstat_print_header(stdout, fmt);
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+		ipmpstat_print_probe(stdout, fmt, &probes[i]);
+	ipmpstat_fmt_free(fmt);
+	return 0;
+}
+
 static int fabricate(struct ipmp_state *st)
 {
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
@@ -143,6 +196,9 @@ static int ipmpstat(struct ipmp_state *st, int argc, char **argv)
 				IPMPSTAT_PARSABLE : IPMPSTAT_HUMAN;
 	struct ipmpstat_fmt *fmt;
 
+	if (!strcasecmp(argv[2], "p"))
+		return probe_lines(out, !strcmp(argv[2], "P"),
+				   argc > 4 ? argv[4] : NULL);
 	if (ipmpstat_fmt_new(mode, out, argc > 4 ? argv[4] : NULL, &fmt))
 		return EXIT_USAGE;
 	ipmpstat_fmt_names(fmt, names ? fake_names : NULL);

@@ -142,7 +142,15 @@ expect 2 "-P and -j cannot be used together" ./ipmpstat -P -j -o group -g
 expect 2 "only one output format may be specified" ./ipmpstat -t -i
 expect 2 "unknown output field: 'probe'" ./ipmpstat -P -o interface,probe -t
 expect 2 "output fields must be specified in parsable mode" ./ipmpstat -P -t
-expect 2 "-p is not supported yet" ./ipmpstat -p
+expect 2 "only one output format may be specified" ./ipmpstat -p -i
+expect 2 "only one output format may be specified" ./ipmpstat -t -p
+expect 2 "output fields must be specified in parsable mode" ./ipmpstat -P -p
+expect 2 "output field 'all' invalid in parsable mode" ./ipmpstat -P -o all -p
+expect 2 "unknown output field: 'targets'" ./ipmpstat -P -o time,targets -p
+expect 2 "unknown output field: 'state'" ./ipmpstat -j -o state -p
+expect 2 "no valid output fields" ./ipmpstat -o bogus -p
+expect 2 "-P and -j cannot be used together" ./ipmpstat -P -j -o rtt -p
+expect 2 "unexpected 'eth0'" ./ipmpstat -p eth0
 expect 2 "usage: if_mpadm -d IF | -r IF" ./if_mpadm
 expect 2 "usage: if_mpadm" ./if_mpadm -x eth0
 expect 2 "usage: if_mpadm" ./if_mpadm -d
@@ -190,6 +198,11 @@ ok $? "ipmpadm help"
 		"ipmpstat t parsable interface,mode,testaddr,targets" \
 		"ipmpstat T parsable targets" "ipmpstat t json" \
 		"ipmpstat T json mode,testaddr" \
+		"ipmpstat p human" "ipmpstat P human" "ipmpstat p human all" \
+		"ipmpstat P human target,TIME,bogus,rttdev" \
+		"ipmpstat p parsable time,interface,probe,netrtt,rtt,rttavg,target,rttdev" \
+		"ipmpstat P parsable target" "ipmpstat p json" \
+		"ipmpstat P json all" \
 		escape; do
 		echo "== $args"
 		# shellcheck disable=SC2086
@@ -206,6 +219,25 @@ for args in show-json show-json-noaddrs "ipmpstat g json" \
 	# shellcheck disable=SC2086
 	tests/fmt_test $args | python3 -m json.tool >/dev/null
 	ok $? "valid JSON: $args"
+done
+
+# -p -j: JSON Lines, one object per line, each with every field asked for.
+for args in "ipmpstat p json" "ipmpstat P json all" \
+	"ipmpstat p json rtt,TARGET"; do
+	# shellcheck disable=SC2086
+	tests/fmt_test $args | python3 -c '
+import json, sys
+want = sys.argv[1].lower().split(",")
+lines = sys.stdin.read().splitlines()
+assert len(lines) == 5, lines
+for line in lines:
+    assert list(json.loads(line)) == want, line
+' "$(case $args in
+	*all) echo time,interface,probe,netrtt,rtt,rttavg,target,rttdev ;;
+	*json) echo time,interface,probe,netrtt,rtt,rttavg,target ;;
+	*) echo "${args##* }" ;;
+	esac)"
+	ok $? "one JSON object per line: $args"
 done
 
 tests/nl_test >"$out"
@@ -232,6 +264,8 @@ if [ ! -d /sys/module/ipmp ]; then
 	expect 1 "ipmpstat: $msg" ./ipmpstat -g
 	expect 1 "ipmpstat: $msg" ./ipmpstat -P -o interface -i
 	expect 1 "ipmpstat: $msg" ./ipmpstat -n -a
+	expect 1 "ipmpstat: $msg" ./ipmpstat -p
+	expect 1 "ipmpstat: $msg" ./ipmpstat -j -n -p
 	expect 1 "if_mpadm: $msg" ./if_mpadm -d lo
 	expect 1 "if_mpadm: $msg" ./if_mpadm -r lo
 fi

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipmpstat -p: the kernel reports each probe that was answered or lost on
+ * the multicast group "probes"; one line each, as it comes, until SIGINT
+ * or SIGTERM.  Joining the group needs CAP_NET_ADMIN, as -p needs root on
+ * Solaris.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <netlink/attr.h>
+
+#include "ipmpadm.h"
+
+static const struct nla_policy probe_policy[IPMP_A_PROBE_MAX + 1] = {
+	[IPMP_A_PROBE_MEMBER_IFINDEX] = { .type = NLA_U32 },
+	[IPMP_A_PROBE_MEMBER_IFNAME] = { .type = NLA_STRING },
+	[IPMP_A_PROBE_GROUP_IFINDEX] = { .type = NLA_U32 },
+	[IPMP_A_PROBE_FAMILY] = { .type = NLA_U8 },
+	[IPMP_A_PROBE_TARGET] = { .type = NLA_UNSPEC, .minlen = 4 },
+	[IPMP_A_PROBE_SEQ] = { .type = NLA_U32 },
+	[IPMP_A_PROBE_RESULT] = { .type = NLA_U8 },
+	[IPMP_A_PROBE_SENT_NS] = { .type = NLA_U64 },
+	[IPMP_A_PROBE_NETRTT_US] = { .type = NLA_U32 },
+	[IPMP_A_PROBE_RTT_US] = { .type = NLA_U32 },
+	[IPMP_A_PROBE_RTTAVG_US] = { .type = NLA_U32 },
+	[IPMP_A_PROBE_RTTDEV_US] = { .type = NLA_U32 },
+};
+
+static volatile sig_atomic_t stop;
+
+static bool get_u32(struct nlattr *a, uint32_t *val)
+{
+	if (a)
+		*val = nla_get_u32(a);
+	return a;
+}
+
+/* 1 for a probe of a family this tool does not know: to be skipped. */
+static int parse_probe(struct nlattr **top, struct ipmp_probe *p)
+{
+	struct nlattr *tb[IPMP_A_PROBE_MAX + 1];
+	int len;
+
+	if (!top[IPMP_A_PROBE] ||
+	    nla_parse_nested(tb, IPMP_A_PROBE_MAX, top[IPMP_A_PROBE],
+			     probe_policy) < 0 ||
+	    !tb[IPMP_A_PROBE_MEMBER_IFINDEX] || !tb[IPMP_A_PROBE_FAMILY] ||
+	    !tb[IPMP_A_PROBE_TARGET] || !tb[IPMP_A_PROBE_SEQ] ||
+	    !tb[IPMP_A_PROBE_RESULT] || !tb[IPMP_A_PROBE_SENT_NS])
+		return -EBADMSG;
+	memset(p, 0, sizeof(*p));
+	p->target.family = nla_get_u8(tb[IPMP_A_PROBE_FAMILY]);
+	if (p->target.family != AF_INET && p->target.family != AF_INET6)
+		return 1;
+	len = nla_len(tb[IPMP_A_PROBE_TARGET]);
+	if (len != (p->target.family == AF_INET ? 4 : 16))
+		return -EBADMSG;
+	memcpy(p->target.addr, nla_data(tb[IPMP_A_PROBE_TARGET]), (size_t)len);
+	p->target.prefixlen = (uint8_t)(8 * len);
+	get_u32(tb[IPMP_A_PROBE_GROUP_IFINDEX], &p->target.group_ifindex);
+	p->ifindex = nla_get_u32(tb[IPMP_A_PROBE_MEMBER_IFINDEX]);
+	if (tb[IPMP_A_PROBE_MEMBER_IFNAME])
+		nla_strlcpy(p->ifname, tb[IPMP_A_PROBE_MEMBER_IFNAME],
+			    sizeof(p->ifname));
+	else if (!if_indextoname(p->ifindex, p->ifname))
+		snprintf(p->ifname, sizeof(p->ifname), "?%u", p->ifindex);
+	p->seq = nla_get_u32(tb[IPMP_A_PROBE_SEQ]);
+	p->result = nla_get_u8(tb[IPMP_A_PROBE_RESULT]);
+	p->sent_ns = nla_get_u64(tb[IPMP_A_PROBE_SENT_NS]);
+	if (p->result == IPMP_PROBE_ACKED) {
+		p->has_netrtt = get_u32(tb[IPMP_A_PROBE_NETRTT_US],
+					&p->netrtt_us);
+		p->has_rtt = get_u32(tb[IPMP_A_PROBE_RTT_US], &p->rtt_us);
+	}
+	p->has_rttavg = get_u32(tb[IPMP_A_PROBE_RTTAVG_US], &p->rttavg_us);
+	p->has_rttdev = get_u32(tb[IPMP_A_PROBE_RTTDEV_US], &p->rttdev_us);
+	return 0;
+}
+
+/*
+ * A group has at most IPMP_TARGETS_MAX targets: each is looked up once,
+ * not once per probe, so that a slow resolver does not hold the lines up.
+ */
+#define NAMES_MAX 32
+
+static struct {
+	struct ipmp_addr a;
+	bool found;
+	char name[NI_MAXHOST];
+} names[NAMES_MAX];
+static size_t nnames;
+
+static bool same_addr(const struct ipmp_addr *x, const struct ipmp_addr *y)
+{
+	return x->family == y->family &&
+	       !memcmp(x->addr, y->addr, x->family == AF_INET ? 4 : 16);
+}
+
+static int cached_hostname(const struct ipmp_addr *a, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < nnames && !same_addr(&names[i].a, a); i++)
+		;
+	if (i == nnames) {
+		if (nnames == NAMES_MAX)
+			return ipmp_hostname(a, buf, len);
+		names[i].a = *a;
+		names[i].found = !ipmp_hostname(a, names[i].name,
+						sizeof(names[i].name));
+		nnames++;
+	}
+	if (!names[i].found)
+		return -1;
+	snprintf(buf, len, "%s", names[i].name);
+	return 0;
+}
+
+struct listener {
+	const struct ipmpstat_fmt *fmt;
+	int write_err;
+};
+
+/* Each line is flushed: ipmpstat -p is read through pipes as it runs. */
+static int one_probe(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct listener *l = arg;
+	struct ipmp_probe p;
+	int err;
+
+	if (cmd != IPMP_CMD_PROBE)
+		return 0;
+	err = parse_probe(tb, &p);
+	if (err < 0)
+		warn("ignoring a malformed probe report from the kernel");
+	if (err)
+		return 0;
+	ipmpstat_print_probe(stdout, l->fmt, &p);
+	if (fflush(stdout) == EOF) {
+		l->write_err = errno;
+		return -EIO;
+	}
+	return 0;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/*
+ * SIGINT and SIGTERM are blocked but while waiting, so that one that comes
+ * between the check of @stop and the wait still ends the wait.
+ */
+static void catch_signals(sigset_t *waitmask)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, waitmask);
+	sigdelset(waitmask, SIGINT);
+	sigdelset(waitmask, SIGTERM);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int join(struct ipmp_nl *nl)
+{
+	int err = ipmp_nl_join(nl, IPMP_MCGRP_PROBES);
+
+	if (err == -EPERM)
+		return fail("probe information needs CAP_NET_ADMIN (run as root)");
+	if (err == -ENOENT)
+		return fail("-p is not supported by this ipmp module (no probes multicast group)");
+	if (err)
+		return fail("cannot listen for probes: %s",
+			    ipmp_nl_error(nl, err));
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+static int listen_loop(struct ipmp_nl *nl, const struct ipmpstat_fmt *fmt,
+		       const sigset_t *waitmask)
+{
+	struct pollfd pfd = { .fd = ipmp_nl_fd(nl), .events = POLLIN };
+	struct listener l = { .fmt = fmt };
+	int err;
+
+	while (!stop) {
+		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail("cannot wait for probes: %s",
+				    strerror(errno));
+		}
+		err = ipmp_nl_receive(nl, one_probe, &l);
+		if (l.write_err)
+			return fail("cannot write: %s", strerror(l.write_err));
+		if (err == -ENOBUFS)
+			warn("some probe reports were lost: ipmpstat did not read them in time");
+		else if (err == -EBADMSG)
+			warn("%s", ipmp_nl_error(nl, err));
+		else if (err)
+			return fail("cannot read probe reports: %s",
+				    ipmp_nl_error(nl, err));
+	}
+	return 0;
+}
+
+int ipmpstat_probes(struct ipmpstat_fmt *fmt, bool numeric)
+{
+	struct ipmp_nl *nl;
+	sigset_t waitmask;
+	int ret;
+
+	if (!numeric)
+		ipmpstat_fmt_names(fmt, cached_hostname);
+	if (ipmp_nl_open(&nl))
+		return EXIT_FAILURE;
+	catch_signals(&waitmask);
+	ret = join(nl);
+	if (!ret) {
+		ipmpstat_fmt_epoch(fmt, now_ns());
+		ipmpstat_print_header(stdout, fmt);
+		fflush(stdout);
+		ret = listen_loop(nl, fmt, &waitmask);
+	}
+	ipmp_nl_close(nl);
+	return ret;
+}

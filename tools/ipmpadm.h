@@ -68,7 +68,9 @@ struct ipmp_group {
 	char name[IPMP_GROUP_NAME_MAX + 1];
 	uint8_t state;
 	uint32_t fdt;
+	uint32_t fdt_current;	/* the FDT in force: fdt, or more for slow targets */
 	bool failback;
+	bool probing;
 	uint32_t nmembers;
 	uint32_t nactive;
 	uint32_t announce_count;

@@ -115,7 +115,7 @@ static void g_state(const struct row *r, char *buf, size_t len)
 /* Seconds with two decimals, rounded half up as Solaris's "%.2fs". */
 static void g_fdt(const struct row *r, char *buf, size_t len)
 {
-	unsigned long cs = ((unsigned long)r->g->fdt + 5) / 10;
+	unsigned long cs = ((unsigned long)r->g->fdt_current + 5) / 10;
 
 	if (group_probing(r->st, r->g->ifindex))
 		snprintf(buf, len, "%lu.%02lus", cs / 100, cs % 100);

@@ -25,6 +25,8 @@ static const struct nla_policy group_policy[IPMP_A_GROUP_MAX + 1] = {
 	[IPMP_A_GROUP_ANNOUNCE_INTERVAL] = { .type = NLA_U32 },
 	[IPMP_A_GROUP_NADDRS] = { .type = NLA_U32 },
 	[IPMP_A_GROUP_TARGETS] = { .type = NLA_UNSPEC },
+	[IPMP_A_GROUP_PROBING] = { .type = NLA_U8 },
+	[IPMP_A_GROUP_FDT_CURRENT] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy member_policy[IPMP_A_MEMBER_MAX + 1] = {
@@ -110,7 +112,9 @@ static int parse_group(struct nlattr **top, struct ipmp_group *g)
 		snprintf(g->name, sizeof(g->name), "%s", g->ifname);
 	g->state = get_u8(tb[IPMP_A_GROUP_STATE], IPMP_GROUP_FAILED);
 	g->fdt = get_u32(tb[IPMP_A_GROUP_FDT], 0);
+	g->fdt_current = get_u32(tb[IPMP_A_GROUP_FDT_CURRENT], g->fdt);
 	g->failback = get_u8(tb[IPMP_A_GROUP_FAILBACK], 1);
+	g->probing = get_u8(tb[IPMP_A_GROUP_PROBING], 1);
 	g->nmembers = get_u32(tb[IPMP_A_GROUP_NMEMBERS], 0);
 	g->nactive = get_u32(tb[IPMP_A_GROUP_NACTIVE], 0);
 	g->has_announce = tb[IPMP_A_GROUP_ANNOUNCE_COUNT] &&

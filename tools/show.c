@@ -15,7 +15,7 @@ static const char show_help[] =
 	"Show every IPMP group (or only IPMPIF), its member interfaces and its\n"
 	"data addresses with the member each is bound to (its inbound interface):\n"
 	"\n"
-	"  ipmp0: group ipmp0 state ok fdt 10000ms failback yes announce 3 announce-interval 1000ms naddrs 2 targets 192.0.2.1 192.0.2.2\n"
+	"  ipmp0: group ipmp0 state ok fdt 10000ms failback yes probing on announce 3 announce-interval 1000ms naddrs 2 targets 192.0.2.1 192.0.2.2\n"
 	"    eth0: state ok link up probe ok active yes flags --bmM-- naddrs 1 testaddr 192.0.2.31/24 rtt 0.42ms\n"
 	"    eth1: state ok link up probe ok active yes flags ------- naddrs 1 testaddr 192.0.2.32/24 rtt 0.51ms\n"
 	"    eth2: state ok link up probe disabled active no flags is----- naddrs 0 standby\n"
@@ -73,9 +73,12 @@ static void show_group_text(FILE *f, const struct ipmp_state *st,
 	char state[ENUM_LEN], addr[ADDR_LEN];
 	struct ipmp_addr t;
 
-	fprintf(f, "%s: group %s state %s fdt %ums failback %s", g->ifname,
-		g->name, group_state_str(g->state, state, sizeof(state)),
-		g->fdt, g->failback ? "yes" : "no");
+	fprintf(f, "%s: group %s state %s fdt %ums", g->ifname, g->name,
+		group_state_str(g->state, state, sizeof(state)), g->fdt);
+	if (g->fdt_current > g->fdt)
+		fprintf(f, " (%ums in force)", g->fdt_current);
+	fprintf(f, " failback %s probing %s", g->failback ? "yes" : "no",
+		g->probing ? "on" : "off");
 	if (g->has_announce)
 		fprintf(f, " announce %u announce-interval %ums",
 			g->announce_count, g->announce_interval);
@@ -157,7 +160,9 @@ static void show_group_json(struct json *j, const struct ipmp_state *st,
 	json_string(j, "group", g->name);
 	json_string(j, "state", group_state_str(g->state, state, sizeof(state)));
 	json_uint(j, "fdt", g->fdt);
+	json_uint(j, "fdt_current", g->fdt_current);
 	json_bool(j, "failback", g->failback);
+	json_bool(j, "probing", g->probing);
 	if (g->has_announce) {
 		json_uint(j, "announce_count", g->announce_count);
 		json_uint(j, "announce_interval", g->announce_interval);

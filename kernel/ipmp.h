@@ -42,7 +42,8 @@ struct ipmp_probe_slot {
 };
 
 /*
- * What a member knows of one target: its MAC as seen through the member,
+ * What a member knows of one target: its MAC as seen through the member
+ * (resolved with ARP before the first probe, refreshed after a loss),
  * its round-trip times (Jacobson: sa = 8 x smoothed RTT, sv = 4 x mean
  * deviation, in us) and whether it is skipped for being dead or slow.
  */
@@ -50,6 +51,7 @@ struct ipmp_probe_tgt {
 	__be32 addr;			/* the target this is about */
 	u8 mac[ETH_ALEN];
 	bool mac_ok;
+	bool mac_stale;			/* a probe was lost: ARP again */
 	bool rtt_ok;			/* sa and sv hold samples */
 	bool skip;			/* dead or slow: left out until retry */
 	u8 losses;			/* its own losses in a row */

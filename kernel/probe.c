@@ -94,6 +94,15 @@ static struct ipmp_probe_tgt *ipmp_probe_tgt(struct ipmp_probe *p,
 	return t;
 }
 
+/* The view of the target a slot probed, unless the targets changed since. */
+static struct ipmp_probe_tgt *ipmp_slot_tgt(struct ipmp_probe *p,
+					    const struct ipmp_probe_slot *s)
+{
+	struct ipmp_probe_tgt *t = &p->tgt[s->idx];
+
+	return t->addr == s->target ? t : NULL;
+}
+
 static u32 ipmp_tgt_crtt(const struct ipmp_probe_tgt *t)
 {
 	return t->sa / 8 + t->sv;
@@ -182,10 +191,27 @@ static void ipmp_probe_raise_fdt(struct ipmp_member *m, u32 crtt_us)
 		    grp->fdt_ms, m->dev->name, grp->name, want);
 }
 
+/* Fold in the suspect samples held back on every target of the member. */
+static bool ipmp_probe_flush_deferred(struct ipmp_probe *p)
+{
+	bool any = false;
+	unsigned int i;
+
+	for (i = 0; i < IPMP_TARGETS_MAX; i++) {
+		if (p->tgt[i].deferred_us) {
+			ipmp_tgt_sample(&p->tgt[i], p->tgt[i].deferred_us);
+			p->tgt[i].deferred_us = 0;
+			any = true;
+		}
+	}
+	return any;
+}
+
 /*
- * A round-trip time of @rtt_us to target @t.  A sample that would make the
+ * A round-trip time of @rtt_us to target @t.  A sample that would make a
  * target look too slow for the probe interval is held back until a second
- * one confirms it, so that one late reply does not stretch the FDT.
+ * one, of any target, confirms it: one late reply does not stretch the FDT,
+ * and targets that are all slow stretch it before their losses add up.
  */
 static void ipmp_probe_rtt(struct ipmp_member *m, struct ipmp_probe_tgt *t,
 			   u32 rtt_us)
@@ -193,13 +219,14 @@ static void ipmp_probe_rtt(struct ipmp_member *m, struct ipmp_probe_tgt *t,
 	struct ipmp_group *grp = m->grp;
 	u32 interval_us = READ_ONCE(grp->fdt_cur_ms) * 1000 / 7, crtt;
 
-	if (ipmp_tgt_crtt_with(t, rtt_us) > interval_us && !t->deferred_us) {
-		t->deferred_us = rtt_us;
-		return;
+	if (ipmp_tgt_crtt_with(t, rtt_us) > interval_us) {
+		if (!ipmp_probe_flush_deferred(&m->probe)) {
+			t->deferred_us = rtt_us;
+			return;
+		}
+	} else {
+		t->deferred_us = 0;
 	}
-	if (t->deferred_us)
-		ipmp_tgt_sample(t, t->deferred_us);
-	t->deferred_us = 0;
 	ipmp_tgt_sample(t, rtt_us);
 	crtt = ipmp_tgt_crtt(t);
 	if (crtt > interval_us) {
@@ -220,13 +247,13 @@ static void ipmp_probe_rtt(struct ipmp_member *m, struct ipmp_probe_tgt *t,
 static void ipmp_probe_event(struct ipmp_member *m, struct ipmp_probe_slot *s,
 			     bool lost, u32 rtt_us)
 {
-	struct ipmp_probe_tgt *t = &m->probe.tgt[s->idx];
+	struct ipmp_probe_tgt *t = ipmp_slot_tgt(&m->probe, s);
 	struct ipmp_probe_event ev = {
 		.target = s->target, .seq = s->seq, .lost = lost,
 		.sent = s->sent, .netrtt_us = rtt_us, .rtt_us = rtt_us,
 	};
 
-	if (t->addr == s->target && t->rtt_ok) {
+	if (t && t->rtt_ok) {
 		ev.rttavg_us = max(t->sa / 8, 1U);
 		ev.rttdev_us = t->sv / 4;
 	}
@@ -238,15 +265,17 @@ static void ipmp_probe_success(struct ipmp_member *m, struct ipmp_probe_slot *s,
 {
 	struct ipmp_probe *p = &m->probe;
 	u32 rtt_us = ktime_us_delta(now, s->sent);
-	struct ipmp_probe_tgt *t = &p->tgt[s->idx];
+	struct ipmp_probe_tgt *t = ipmp_slot_tgt(p, s);
 
 	WRITE_ONCE(m->grp->probe_heard, true);
 	p->answered = true;
 	WRITE_ONCE(p->last_ack, now);
 	WRITE_ONCE(p->rtt_us, rtt_us);
 	p->losses = 0;
-	t->losses = 0;
-	ipmp_probe_rtt(m, t, rtt_us);
+	if (t) {
+		t->losses = 0;
+		ipmp_probe_rtt(m, t, rtt_us);
+	}
 	ipmp_probe_event(m, s, false, rtt_us);
 	if (p->replies < IPMP_PROBE_REPAIRS)
 		p->replies++;
@@ -257,11 +286,11 @@ static void ipmp_probe_success(struct ipmp_member *m, struct ipmp_probe_slot *s,
 static void ipmp_probe_loss(struct ipmp_member *m, struct ipmp_probe_slot *s)
 {
 	struct ipmp_probe *p = &m->probe;
-	struct ipmp_probe_tgt *t = &p->tgt[s->idx];
+	struct ipmp_probe_tgt *t = ipmp_slot_tgt(p, s);
 
 	s->state = IPMP_SLOT_LOST;
-	if (t->addr == s->target)
-		t->mac_ok = false;	/* resolve it again */
+	if (t)
+		t->mac_stale = true;	/* ask for it again with the next probe */
 	p->replies = 0;
 	ipmp_probe_event(m, s, true, 0);
 	if (!READ_ONCE(m->grp->probe_heard))
@@ -270,7 +299,7 @@ static void ipmp_probe_loss(struct ipmp_member *m, struct ipmp_probe_slot *s)
 		WRITE_ONCE(p->first_loss, s->sent);
 	if (p->losses < IPMP_PROBE_FAILS)
 		p->losses++;
-	if (t->addr == s->target && t->losses < IPMP_PROBE_FAILS &&
+	if (t && t->losses < IPMP_PROBE_FAILS &&
 	    ++t->losses >= IPMP_PROBE_FAILS && p->losses < IPMP_PROBE_FAILS)
 		ipmp_tgt_skip(t, "dead", m);	/* others answer: it is the target */
 	if (!p->failed && p->losses >= IPMP_PROBE_FAILS)
@@ -321,12 +350,14 @@ static void ipmp_probe_send(struct ipmp_member *m, __be32 test,
 		.arp = !t->mac_ok, .seq = ++p->seq, .sent = ktime_get(),
 		.deadline = jiffies + ipmp_probe_timeout(fdt),
 	};
-	if (s->arp) {
+	if (s->arp || t->mac_stale) {
+		t->mac_stale = false;
 		skb = arp_create(ARPOP_REQUEST, ETH_P_ARP, t->addr, m->dev, test,
 				 NULL, m->dev->dev_addr, NULL);
 		if (skb)
 			arp_xmit(skb);
-		return;
+		if (s->arp)
+			return;
 	}
 	skb = ipmp_icmp_alloc(m->dev, test, t->addr, sizeof(*icmp));
 	if (!skb)
@@ -413,8 +444,8 @@ void ipmp_probe_rx_echo(struct ipmp_member *m, __be32 saddr,
 			continue;
 		if (s->state == IPMP_SLOT_SENT)
 			ipmp_probe_success(m, s, now);
-		else if (p->tgt[s->idx].addr == saddr)	/* late: only its time */
-			ipmp_probe_rtt(m, &p->tgt[s->idx],
+		else if (ipmp_slot_tgt(p, s))	/* late: only its time counts */
+			ipmp_probe_rtt(m, ipmp_slot_tgt(p, s),
 				       ktime_us_delta(now, s->sent));
 		s->state = IPMP_SLOT_FREE;
 		break;
@@ -705,12 +736,14 @@ int ipmp_target_del(struct ipmp_group *grp, __be32 addr,
 	memcpy(new->t, old->t, idx * sizeof(__be32));
 	memcpy(new->t + idx, old->t + idx + 1, (old->n - idx - 1) * sizeof(__be32));
 	new->n = old->n - 1;
-	/* Slots and MACs are indexed by target: start the count afresh. */
-	list_for_each_entry(m, &grp->members, list)
-		ipmp_probe_reset(m);
 	ipmp_targets_replace(grp, new);
-	list_for_each_entry(m, &grp->members, list)
+	if (new->n)
+		return 0;
+	/* Without targets probes can tell nothing: forget what they said. */
+	list_for_each_entry(m, &grp->members, list) {
+		ipmp_probe_reset(m);
 		ipmp_member_eval(m);
+	}
 	ipmp_group_update(grp);
 	return 0;
 }

@@ -66,6 +66,7 @@ struct ipmp_probe {
 	struct timer_list timer;
 	u16 id;
 	u16 seq;
+	u16 mcast_seq;			/* of the last all-hosts echo, 0: none */
 	u8 next;			/* next target, round robin */
 	u8 losses;			/* in a row */
 	u8 replies;			/* in a row */
@@ -79,10 +80,11 @@ struct ipmp_probe {
 	struct ipmp_probe_slot slot[IPMP_PROBE_WINDOW];
 };
 
-/* Static probe targets of a group, in firing order. */
+/* The probe targets of a group in force, in firing order. */
 struct ipmp_targets {
 	struct rcu_head rcu;
 	unsigned int n;
+	enum ipmp_target_mode mode;
 	__be32 t[IPMP_TARGETS_MAX];
 };
 
@@ -152,7 +154,15 @@ struct ipmp_group {
 	struct delayed_work announce_work;
 	struct delayed_work damp_work;
 	struct delayed_work probe_work;
-	struct ipmp_targets __rcu *targets;
+	struct ipmp_targets __rcu *targets;	/* in force */
+	__be32 static_tg[IPMP_TARGETS_MAX];	/* configured, RTNL */
+	unsigned int nstatic;
+	__be32 hosts[IPMP_TARGETS_MAX];		/* answered all-hosts, RTNL */
+	unsigned int nhosts;
+	spinlock_t heard_lock;			/* heard[] from softirq */
+	__be32 heard[IPMP_TARGETS_MAX];
+	unsigned int nheard;
+	struct delayed_work target_work;	/* discovery */
 	bool probe_heard;		/* some member's probe was answered */
 	bool probing;			/* probe-based detection on */
 	bool probe_group_failed;	/* every probing member failed at once */
@@ -244,14 +254,22 @@ void ipmp_probe_kick(struct ipmp_member *m);
 void ipmp_probe_reset(struct ipmp_member *m);
 void ipmp_probe_start(struct ipmp_member *m);
 void ipmp_probe_stop(struct ipmp_member *m);
-int ipmp_target_add(struct ipmp_group *grp, __be32 addr,
-		    struct netlink_ext_ack *extack);
-int ipmp_target_del(struct ipmp_group *grp, __be32 addr,
-		    struct netlink_ext_ack *extack);
+bool ipmp_probe_skips(struct ipmp_member *m, __be32 addr);
+void ipmp_probe_send_mcast(struct ipmp_member *m);
 void ipmp_probe_set_fdt(struct ipmp_group *grp, u32 fdt_ms);
 void ipmp_probe_set_probing(struct ipmp_group *grp);
 void ipmp_probe_group_init(struct ipmp_group *grp);
 void ipmp_probe_group_release(struct ipmp_group *grp);
+
+/* target.c */
+int ipmp_target_add(struct ipmp_group *grp, __be32 addr,
+		    struct netlink_ext_ack *extack);
+int ipmp_target_del(struct ipmp_group *grp, __be32 addr,
+		    struct netlink_ext_ack *extack);
+void ipmp_targets_heard(struct ipmp_group *grp, __be32 addr);
+void ipmp_targets_kick(struct ipmp_group *grp);
+void ipmp_targets_init(struct ipmp_group *grp);
+void ipmp_targets_release(struct ipmp_group *grp);
 
 /* neigh.c */
 struct ipmp_member *ipmp_neigh_out(struct ipmp_group *grp, struct sk_buff *skb);

@@ -33,6 +33,8 @@ static const struct nla_policy ipmp_group_policy[IPMP_A_GROUP_MAX + 1] = {
 	[IPMP_A_GROUP_TARGETS]	= IPMP_READ_ONLY("add or delete targets one by one"),
 	[IPMP_A_GROUP_PROBING]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[IPMP_A_GROUP_FDT_CURRENT] = IPMP_READ_ONLY("the current FDT is read-only: set fdt"),
+	[IPMP_A_GROUP_TARGET_MODE] = IPMP_READ_ONLY("the target mode follows the targets"),
+	[IPMP_A_GROUP_STATIC_TARGETS] = IPMP_READ_ONLY("add or delete targets one by one"),
 };
 
 static const struct nla_policy ipmp_member_policy[IPMP_A_MEMBER_MAX + 1] = {
@@ -225,8 +227,13 @@ static int ipmp_fill_group(struct sk_buff *skb, struct ipmp_group *grp,
 	    nla_put_u32(skb, IPMP_A_GROUP_ANNOUNCE_INTERVAL,
 			grp->announce_interval_ms) ||
 	    nla_put_u32(skb, IPMP_A_GROUP_NADDRS, READ_ONCE(grp->naddrs)) ||
+	    nla_put_u8(skb, IPMP_A_GROUP_TARGET_MODE,
+		       tg ? tg->mode : IPMP_TARGETS_NONE) ||
 	    (tg && tg->n &&
-	     nla_put(skb, IPMP_A_GROUP_TARGETS, tg->n * sizeof(__be32), tg->t)))
+	     nla_put(skb, IPMP_A_GROUP_TARGETS, tg->n * sizeof(__be32), tg->t)) ||
+	    (grp->nstatic &&
+	     nla_put(skb, IPMP_A_GROUP_STATIC_TARGETS,
+		     grp->nstatic * sizeof(__be32), grp->static_tg)))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);

@@ -34,6 +34,7 @@
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
 #include <net/arp.h>
+#include <net/ip.h>
 #include "ipmp.h"
 
 static unsigned int fdt_settle_ms = 60000;
@@ -69,16 +70,6 @@ static unsigned long ipmp_probe_timeout(u32 fdt_ms)
 static bool ipmp_probing(const struct ipmp_member *m)
 {
 	return READ_ONCE(m->test4) && READ_ONCE(m->grp->probing);
-}
-
-static int ipmp_probe_target_index(const struct ipmp_targets *tg, __be32 addr)
-{
-	unsigned int i;
-
-	for (i = 0; tg && i < tg->n; i++)
-		if (tg->t[i] == addr)
-			return i;
-	return -1;
 }
 
 /* The member's view of target @idx, started afresh if it was another's. */
@@ -438,6 +429,11 @@ void ipmp_probe_rx_echo(struct ipmp_member *m, __be32 saddr,
 	if (ntohs(icmp->un.echo.id) != p->id)
 		return;
 	spin_lock(&p->lock);
+	if (p->mcast_seq && seq == p->mcast_seq) {
+		spin_unlock(&p->lock);
+		ipmp_targets_heard(m->grp, saddr);
+		return;
+	}
 	for (s = p->slot; s < p->slot + IPMP_PROBE_WINDOW; s++) {
 		if (s->state == IPMP_SLOT_FREE || s->arp || s->seq != seq ||
 		    s->target != saddr)
@@ -493,6 +489,48 @@ void ipmp_probe_kick(struct ipmp_member *m)
 	if (!m->probe.stopping)
 		mod_timer(&m->probe.timer, jiffies + 1);
 	spin_unlock_bh(&m->probe.lock);
+	ipmp_targets_kick(m->grp);
+}
+
+/* Is @addr a target this member left out as dead or slow? */
+bool ipmp_probe_skips(struct ipmp_member *m, __be32 addr)
+{
+	bool skip = false;
+	unsigned int i;
+
+	spin_lock_bh(&m->probe.lock);
+	for (i = 0; i < IPMP_TARGETS_MAX; i++)
+		if (m->probe.tgt[i].addr == addr && m->probe.tgt[i].skip)
+			skip = true;
+	spin_unlock_bh(&m->probe.lock);
+	return skip;
+}
+
+/* An ICMP echo to all-hosts from the member's test address (discovery). */
+void ipmp_probe_send_mcast(struct ipmp_member *m)
+{
+	static const u8 allhosts[ETH_ALEN] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	__be32 test = READ_ONCE(m->test4);
+	struct ipmp_probe *p = &m->probe;
+	struct icmphdr *icmp;
+	struct sk_buff *skb;
+
+	if (!test || !netif_running(m->dev))
+		return;
+	skb = ipmp_icmp_alloc(m->dev, test, htonl(INADDR_ALLHOSTS_GROUP),
+			      sizeof(*icmp));
+	if (!skb)
+		return;
+	ip_hdr(skb)->ttl = 1;
+	ip_send_check(ip_hdr(skb));
+	icmp = icmp_hdr(skb);
+	icmp->type = ICMP_ECHO;
+	icmp->un.echo.id = htons(p->id);
+	spin_lock_bh(&p->lock);
+	p->mcast_seq = ++p->seq;
+	icmp->un.echo.sequence = htons(p->mcast_seq);
+	spin_unlock_bh(&p->lock);
+	ipmp_icmp_send(skb, allhosts);
 }
 
 /* Forget what the probes said, when they cannot be trusted any longer. */
@@ -659,106 +697,14 @@ void ipmp_probe_set_probing(struct ipmp_group *grp)
 	ipmp_group_update(grp);
 }
 
-/* Targets: static, at most IPMP_TARGETS_MAX, changed under RTNL. */
-static int ipmp_targets_replace(struct ipmp_group *grp, struct ipmp_targets *new)
-{
-	struct ipmp_targets *old = rtnl_dereference(grp->targets);
-	struct ipmp_member *m;
-
-	rcu_assign_pointer(grp->targets, new);
-	if (old)
-		kfree_rcu(old, rcu);
-	list_for_each_entry(m, &grp->members, list)
-		ipmp_probe_kick(m);
-	return 0;
-}
-
-/* A data address or a test address of the group would probe the group. */
-static bool ipmp_target_is_ours(struct ipmp_group *grp, __be32 addr)
-{
-	struct ipmp_member *m;
-	bool ours;
-
-	list_for_each_entry(m, &grp->members, list)
-		if (m->test4 == addr)
-			return true;
-	rcu_read_lock_bh();
-	ours = ipmp_addr_exists(grp, AF_INET, &addr);
-	rcu_read_unlock_bh();
-	return ours;
-}
-
-int ipmp_target_add(struct ipmp_group *grp, __be32 addr,
-		    struct netlink_ext_ack *extack)
-{
-	struct ipmp_targets *old = rtnl_dereference(grp->targets), *new;
-
-	if (ipv4_is_multicast(addr) || ipv4_is_lbcast(addr) ||
-	    ipv4_is_zeronet(addr) || ipv4_is_loopback(addr)) {
-		NL_SET_ERR_MSG(extack, "a target must be a unicast address");
-		return -EINVAL;
-	}
-	if (ipmp_target_is_ours(grp, addr)) {
-		NL_SET_ERR_MSG(extack, "a target cannot be an address of the group");
-		return -EINVAL;
-	}
-	if (ipmp_probe_target_index(old, addr) >= 0) {
-		NL_SET_ERR_MSG(extack, "the group already has this target");
-		return -EEXIST;
-	}
-	if (old && old->n >= IPMP_TARGETS_MAX) {
-		NL_SET_ERR_MSG(extack, "a group has at most 5 targets");
-		return -ENOSPC;
-	}
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
-	if (!new)
-		return -ENOMEM;
-	if (old)
-		*new = *old;
-	new->t[new->n++] = addr;
-	return ipmp_targets_replace(grp, new);
-}
-
-int ipmp_target_del(struct ipmp_group *grp, __be32 addr,
-		    struct netlink_ext_ack *extack)
-{
-	struct ipmp_targets *old = rtnl_dereference(grp->targets), *new;
-	struct ipmp_member *m;
-	int idx = ipmp_probe_target_index(old, addr);
-
-	if (idx < 0) {
-		NL_SET_ERR_MSG(extack, "the group has no such target");
-		return -ENOENT;
-	}
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
-	if (!new)
-		return -ENOMEM;
-	memcpy(new->t, old->t, idx * sizeof(__be32));
-	memcpy(new->t + idx, old->t + idx + 1, (old->n - idx - 1) * sizeof(__be32));
-	new->n = old->n - 1;
-	ipmp_targets_replace(grp, new);
-	if (new->n)
-		return 0;
-	/* Without targets probes can tell nothing: forget what they said. */
-	list_for_each_entry(m, &grp->members, list) {
-		ipmp_probe_reset(m);
-		ipmp_member_eval(m);
-	}
-	ipmp_group_update(grp);
-	return 0;
-}
-
 void ipmp_probe_group_init(struct ipmp_group *grp)
 {
 	INIT_DELAYED_WORK(&grp->probe_work, ipmp_probe_work);
+	ipmp_targets_init(grp);
 }
 
 void ipmp_probe_group_release(struct ipmp_group *grp)
 {
-	struct ipmp_targets *tg = rtnl_dereference(grp->targets);
-
 	cancel_delayed_work_sync(&grp->probe_work);
-	RCU_INIT_POINTER(grp->targets, NULL);
-	if (tg)
-		kfree_rcu(tg, rcu);
+	ipmp_targets_release(grp);
 }

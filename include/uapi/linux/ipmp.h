@@ -38,7 +38,8 @@
  * IPMP_CMD_TARGET_ADD  [GROUP]{IFINDEX, TARGET}
  * IPMP_CMD_TARGET_DEL  [GROUP]{IFINDEX, TARGET}
  *                      static IPv4 probe targets of the group, at most
- *                      IPMP_TARGETS_MAX.  Every member with a test address
+ *                      IPMP_TARGETS_MAX.  Without static targets the group
+ *                      finds its own (enum ipmp_target_mode).  Every member with a test address
  *                      sends ICMP echo requests from it to the targets in
  *                      turn, every FDT/7 (times a random factor in
  *                      [0.5, 1]); IPMP_PROBE_FAILS consecutive losses fail
@@ -153,6 +154,26 @@ enum ipmp_group_state {
 };
 
 /**
+ * enum ipmp_target_mode - where a group's probe targets come from
+ * @IPMP_TARGETS_NONE: nowhere: there is no target
+ * @IPMP_TARGETS_STATIC: configured with IPMP_CMD_TARGET_ADD; used alone
+ * @IPMP_TARGETS_ROUTES: without static targets, the next hops of the
+ *	default route through the group that are on a test subnet
+ * @IPMP_TARGETS_MULTICAST: without either, hosts on a test subnet that
+ *	answered an ICMP echo to all-hosts (224.0.0.1, TTL 1) sent from the
+ *	test addresses, in the order they answered
+ * @IPMP_TARGETS_NEIGHBOURS: without any of those, reachable neighbours of
+ *	the group device on a test subnet
+ */
+enum ipmp_target_mode {
+	IPMP_TARGETS_NONE,
+	IPMP_TARGETS_STATIC,
+	IPMP_TARGETS_ROUTES,
+	IPMP_TARGETS_MULTICAST,
+	IPMP_TARGETS_NEIGHBOURS,
+};
+
+/**
  * enum ipmp_a_group - attributes of a group
  * @IPMP_A_GROUP_IFINDEX: u32, ifindex of the group netdevice
  * @IPMP_A_GROUP_IFNAME: string, name of the group netdevice
@@ -168,13 +189,17 @@ enum ipmp_group_state {
  * @IPMP_A_GROUP_ANNOUNCE_INTERVAL: u32, ms between them (default 1000)
  * @IPMP_A_GROUP_NADDRS: u32, number of data addresses (read only)
  * @IPMP_A_GROUP_TARGET: binary, 4 bytes: a target to add or delete
- * @IPMP_A_GROUP_TARGETS: binary, the static IPv4 targets in firing order,
- *	4 bytes each (read only)
+ * @IPMP_A_GROUP_TARGETS: binary, the IPv4 targets in force, in firing
+ *	order, 4 bytes each (read only; TARGET_MODE says where they come from)
  * @IPMP_A_GROUP_PROBING: u8, 1 (the default) when members with a test
  *	address are watched by probes, 0 to watch every member by its link only
  * @IPMP_A_GROUP_FDT_CURRENT: u32, the failure detection time in force, in
  *	ms (read only): FDT, or more while the targets answer too slowly for
  *	it (see IPMP_CMD_GROUP_SET)
+ * @IPMP_A_GROUP_TARGET_MODE: u8, enum ipmp_target_mode: where the targets
+ *	in force come from (read only)
+ * @IPMP_A_GROUP_STATIC_TARGETS: binary, the static targets, 4 bytes each
+ *	(read only; absent when there is none)
  */
 enum ipmp_a_group {
 	IPMP_A_GROUP_UNSPEC,
@@ -193,6 +218,8 @@ enum ipmp_a_group {
 	IPMP_A_GROUP_TARGETS,
 	IPMP_A_GROUP_PROBING,
 	IPMP_A_GROUP_FDT_CURRENT,
+	IPMP_A_GROUP_TARGET_MODE,
+	IPMP_A_GROUP_STATIC_TARGETS,
 
 	__IPMP_A_GROUP_MAX,
 	IPMP_A_GROUP_MAX = __IPMP_A_GROUP_MAX - 1

@@ -78,7 +78,8 @@ struct ipmp_group {
 	uint32_t naddrs;
 	bool has_announce;	/* the kernel sent ANNOUNCE_COUNT/INTERVAL */
 	bool has_naddrs;	/* and NADDRS: older modules do not */
-	uint32_t ntargets;	/* static IPv4 probe targets, firing order */
+	uint8_t target_mode;	/* enum ipmp_target_mode */
+	uint32_t ntargets;	/* IPv4 probe targets in force, firing order */
 	uint8_t targets[IPMP_TARGETS_MAX][4];	/* network order */
 };
 
@@ -187,6 +188,7 @@ int parse_u32(const char *what, const char *s, uint32_t *val);
 int parse_bool(const char *what, const char *s, const char *yes,
 	       const char *no, bool *val);
 const char *group_state_str(uint8_t state, char *buf, size_t len);
+const char *target_mode_str(uint8_t mode, char *buf, size_t len);
 const char *member_state_str(uint8_t state, char *buf, size_t len);
 const char *link_state_str(uint8_t state, char *buf, size_t len);
 const char *probe_state_str(uint8_t state, char *buf, size_t len);

@@ -78,9 +78,11 @@ static const char ipmpstat_help[] =
 	"unusable ones in [].  FLAGS: i inactive, s standby, b IPv4 broadcast,\n"
 	"m IPv4 multicast, M IPv6 multicast nominee, d down, h duplicate\n"
 	"hardware address.  FDT is shown only when some member probes.\n"
-	"MODE is static when the interface has a test address and its group\n"
-	"static targets (TARGETS, in firing order), unknown when it has a test\n"
-	"address but there is no target, disabled when it has no test address.\n"
+	"MODE says where the targets (TARGETS, in firing order) come from:\n"
+	"static (configured), routes (next hops of the default route), mcast\n"
+	"(hosts that answered an all-hosts echo), neighbours (reachable\n"
+	"neighbours); unknown when there is no target yet, disabled when the\n"
+	"interface has no test address or the group does not probe.\n"
 	"-p shows each probe once answered or lost, until interrupted: TIME it\n"
 	"was sent (seconds since ipmpstat started, negative if before), PROBE\n"
 	"its number, NETRTT its round-trip time on the network, RTT as the\n"
@@ -256,17 +258,30 @@ static const struct ipmp_group *member_group(const struct row *r)
 }
 
 /*
- * Solaris's target modes are those of in.mpathd's discovery (routes,
- * multicast); targets here are configured, hence "static", and without
- * any the member's probing is "unknown", as its PROBE state says.
+ * Solaris's target modes are those of in.mpathd's discovery: "routes" and
+ * "mcast"; here also "static" (configured targets, used alone) and
+ * "neighbours" (the last resort); without any target the member's probing
+ * is "unknown", as its PROBE state says.
  */
 static const char *target_mode(const struct row *r)
 {
 	const struct ipmp_group *g = member_group(r);
 
-	if (!r->m->has_testaddr)
+	if (!r->m->has_testaddr || !g || !g->probing)
 		return "disabled";
-	return g && g->ntargets ? "static" : "unknown";
+	if (!g->ntargets)
+		return "unknown";
+	switch (g->target_mode) {
+	case IPMP_TARGETS_STATIC:
+		return "static";
+	case IPMP_TARGETS_ROUTES:
+		return "routes";
+	case IPMP_TARGETS_MULTICAST:
+		return "mcast";
+	case IPMP_TARGETS_NEIGHBOURS:
+		return "neighbours";
+	}
+	return "unknown";
 }
 
 static void t_mode(const struct row *r, char *buf, size_t len)

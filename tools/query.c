@@ -27,6 +27,8 @@ static const struct nla_policy group_policy[IPMP_A_GROUP_MAX + 1] = {
 	[IPMP_A_GROUP_TARGETS] = { .type = NLA_UNSPEC },
 	[IPMP_A_GROUP_PROBING] = { .type = NLA_U8 },
 	[IPMP_A_GROUP_FDT_CURRENT] = { .type = NLA_U32 },
+	[IPMP_A_GROUP_TARGET_MODE] = { .type = NLA_U8 },
+	[IPMP_A_GROUP_STATIC_TARGETS] = { .type = NLA_UNSPEC },
 };
 
 static const struct nla_policy member_policy[IPMP_A_MEMBER_MAX + 1] = {
@@ -123,6 +125,10 @@ static int parse_group(struct nlattr **top, struct ipmp_group *g)
 	g->announce_interval = get_u32(tb[IPMP_A_GROUP_ANNOUNCE_INTERVAL], 0);
 	g->has_naddrs = tb[IPMP_A_GROUP_NADDRS];
 	g->naddrs = get_u32(tb[IPMP_A_GROUP_NADDRS], 0);
+	/* Modules before target discovery had static targets only. */
+	g->target_mode = get_u8(tb[IPMP_A_GROUP_TARGET_MODE],
+				tb[IPMP_A_GROUP_TARGETS] ? IPMP_TARGETS_STATIC :
+							   IPMP_TARGETS_NONE);
 	return parse_targets(tb[IPMP_A_GROUP_TARGETS], g);
 }
 

@@ -89,6 +89,9 @@ static void show_group_text(FILE *f, const struct ipmp_state *st,
 		fprintf(f, "%s%s", i ? " " : " targets ",
 			addr_str(&t, false, addr, sizeof(addr)));
 	}
+	if (g->ntargets && g->target_mode != IPMP_TARGETS_STATIC)
+		fprintf(f, " (%s)", target_mode_str(g->target_mode, state,
+						    sizeof(state)));
 	fputc('\n', f);
 	for (size_t i = 0; i < st->nmembers; i++)
 		if (st->members[i].group_ifindex == g->ifindex)
@@ -171,6 +174,8 @@ static void show_group_json(struct json *j, const struct ipmp_state *st,
 	json_uint(j, "nactive", g->nactive);
 	if (g->has_naddrs)
 		json_uint(j, "naddrs", g->naddrs);
+	json_string(j, "target_mode",
+		    target_mode_str(g->target_mode, state, sizeof(state)));
 	json_begin_array(j, "targets");
 	for (uint32_t i = 0; i < g->ntargets; i++) {
 		target_addr(g, i, &t);

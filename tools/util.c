@@ -158,6 +158,20 @@ const char *group_state_str(uint8_t state, char *buf, size_t len)
 	return ENUM_STR(names, state, buf, len);
 }
 
+/* Where a group's targets come from, in the words of ipmpadm show. */
+const char *target_mode_str(uint8_t mode, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[IPMP_TARGETS_NONE] = "none",
+		[IPMP_TARGETS_STATIC] = "static",
+		[IPMP_TARGETS_ROUTES] = "routes",
+		[IPMP_TARGETS_MULTICAST] = "multicast",
+		[IPMP_TARGETS_NEIGHBOURS] = "neighbours",
+	};
+
+	return ENUM_STR(names, mode, buf, len);
+}
+
 const char *member_state_str(uint8_t state, char *buf, size_t len)
 {
 	static const char *const names[] = {

@@ -3,7 +3,8 @@
 #
 # "make demo": an IPMP group at work, narrated one step per line.  A peer on
 # the same switch talks to the group's two data addresses while cables are
-# pulled and plugged back.
+# pulled and plugged back, and while a switch port stops forwarding with
+# its link up, which only probes can see.
 #
 #   host ns "h"                          switch ns "sw"              peer ns "peer"
 #   ipmp0 192.0.2.10/24 192.0.2.11/24
@@ -139,6 +140,42 @@ run "$IPMPSTAT" -i
 run "$IPMPSTAT" -n -a
 peer_ping $A1
 peer_ping $A2
+kmsg
+
+dmesg_mark
+say "A switch port can stop forwarding while its link stays up: only probes see that. Give each member a test address and the group a target (the peer), FDT 1 s."
+run "$IPMPADM" set ipmp0 fdt 1000
+run "$IPMPADM" test-address add net0 192.0.2.30/24
+run "$IPMPADM" test-address add net1 192.0.2.31/24
+run "$IPMPADM" test-address add net2 192.0.2.32/24
+run "$IPMPADM" target add ipmp0 192.0.2.1
+settle "probes answered" eval 'ipmpstat_is "$H" -i INTERFACE,PROBE net0:ok && ipmpstat_is "$H" -i INTERFACE,PROBE net1:ok'
+run "$IPMPSTAT" -n -t
+run "$IPMPSTAT" -i
+kmsg
+
+dmesg_mark
+VICTIM=$(inbound $A1)
+say "$VICTIM's switch port stops forwarding; its link stays up. Probing fails it within the FDT and $A1 moves."
+printf 'switch$ bridge link set dev port%s state 0\n' "${VICTIM#net}"
+ip netns exec "$SW" bridge link set dev "port${VICTIM#net}" state 0
+settle "$VICTIM failed by probes" ipmpstat_is "$H" -i INTERFACE,LINK,PROBE,STATE "$VICTIM:up:failed:failed"
+settle "$A1 moved" eval '! bound_to $A1 "$VICTIM"'
+run "$IPMPSTAT" -i
+run "$IPMPSTAT" -n -a
+kmsg
+ms_of() { dmesg | grep -F -- "$1" | tail -1 | sed 's/^\[ *\([0-9]*\)\.\([0-9]\{3\}\).*/\1\2/'; }
+T0=$(ms_of "(port${VICTIM#net}) entered disabled state") T1=$(ms_of "IP interface failure detected on $VICTIM")
+[[ -n $T0 && -n $T1 ]] && echo "  (detected $((10#$T1 - 10#$T0)) ms after the port stopped forwarding, FDT 1000 ms)"
+peer_ping $A1
+
+dmesg_mark
+say "The port forwards again: 10 answered probes in a row repair $VICTIM."
+printf 'switch$ bridge link set dev port%s state 3\n' "${VICTIM#net}"
+ip netns exec "$SW" bridge link set dev "port${VICTIM#net}" state 3
+settle "$VICTIM repaired" ipmpstat_is "$H" -i INTERFACE,PROBE,STATE "$VICTIM:ok:ok"
+settle "addresses spread" spread
+run "$IPMPSTAT" -i
 kmsg
 
 say "Delete the group: its members are released."

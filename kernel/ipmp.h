@@ -54,6 +54,7 @@ struct ipmp_probe_tgt {
 	bool mac_stale;			/* a probe was lost: ARP again */
 	bool rtt_ok;			/* sa and sv hold samples */
 	bool skip;			/* dead or slow: left out until retry */
+	bool dead;			/* left out for not answering */
 	u8 losses;			/* its own losses in a row */
 	u32 sa, sv;
 	u32 deferred_us;		/* a suspect sample held back, 0: none */
@@ -130,6 +131,15 @@ struct ipmp_addr {
 	} a;
 };
 
+/* The place of a member whose device went away, kept for its return. */
+struct ipmp_place {
+	struct list_head list;		/* ipmp_group.places, RTNL */
+	char name[IFNAMSIZ];
+	bool standby;
+	__be32 test4;
+	u8 test4_plen;
+};
+
 /* The members that carry traffic, for the data path. */
 struct ipmp_active {
 	struct rcu_head rcu;
@@ -163,10 +173,13 @@ struct ipmp_group {
 	__be32 heard[IPMP_TARGETS_MAX];
 	unsigned int nheard;
 	struct delayed_work target_work;	/* discovery */
+	struct list_head places;		/* ipmp_place, RTNL */
+	struct delayed_work place_work;		/* devices taking places */
 	bool probe_heard;		/* some member's probe was answered */
 	bool probing;			/* probe-based detection on */
 	bool probe_group_failed;	/* every probing member failed at once */
 	bool fdt_check;			/* the FDT in force may come down */
+	bool fdt_changed;		/* and has changed: tell the listeners */
 	u32 fdt_cur_ms;			/* the FDT in force, >= fdt_ms */
 	unsigned long fdt_raised;	/* jiffies of the last increase */
 
@@ -199,6 +212,8 @@ void ipmp_group_sync_mtu(struct ipmp_group *grp);
 /* member.c */
 int ipmp_member_add(struct ipmp_group *grp, struct net_device *dev,
 		    bool standby, struct netlink_ext_ack *extack);
+int ipmp_member_join(struct ipmp_group *grp, struct net_device *dev,
+		     bool standby, bool inactive, struct netlink_ext_ack *extack);
 void ipmp_member_del(struct ipmp_member *m);
 void ipmp_member_del_all(struct ipmp_group *grp);
 struct ipmp_member *ipmp_member_get(struct net_device *dev);
@@ -206,6 +221,7 @@ extern struct notifier_block ipmp_netdev_notifier;
 
 /* state.c */
 bool ipmp_member_usable(const struct ipmp_member *m);
+enum ipmp_member_state ipmp_member_state(const struct ipmp_member *m);
 unsigned int ipmp_member_flags(const struct ipmp_member *m);
 void ipmp_member_announced(struct ipmp_member *m);
 void ipmp_group_update(struct ipmp_group *grp);
@@ -250,11 +266,12 @@ void ipmp_probe_rx_echo(struct ipmp_member *m, __be32 saddr,
 			const struct icmphdr *icmp);
 void ipmp_probe_rx_arp(struct ipmp_member *m, __be32 sip, const u8 *sha);
 enum ipmp_probe_state ipmp_probe_state(const struct ipmp_member *m);
+bool ipmp_probe_no_targets(const struct ipmp_member *m);
 void ipmp_probe_kick(struct ipmp_member *m);
 void ipmp_probe_reset(struct ipmp_member *m);
 void ipmp_probe_start(struct ipmp_member *m);
 void ipmp_probe_stop(struct ipmp_member *m);
-bool ipmp_probe_skips(struct ipmp_member *m, __be32 addr);
+bool ipmp_probe_thinks_dead(struct ipmp_member *m, __be32 addr);
 void ipmp_probe_send_mcast(struct ipmp_member *m);
 void ipmp_probe_set_fdt(struct ipmp_group *grp, u32 fdt_ms);
 void ipmp_probe_set_probing(struct ipmp_group *grp);
@@ -270,6 +287,15 @@ void ipmp_targets_heard(struct ipmp_group *grp, __be32 addr);
 void ipmp_targets_kick(struct ipmp_group *grp);
 void ipmp_targets_init(struct ipmp_group *grp);
 void ipmp_targets_release(struct ipmp_group *grp);
+
+/* replace.c */
+void ipmp_member_gone(struct ipmp_member *m);
+void ipmp_place_taken(struct ipmp_group *grp, const char *name);
+int ipmp_place_del(struct ipmp_group *grp, const char *name,
+		   struct netlink_ext_ack *extack);
+void ipmp_place_check(struct net_device *dev);
+void ipmp_places_init(struct ipmp_group *grp);
+void ipmp_places_release(struct ipmp_group *grp);
 
 /* neigh.c */
 struct ipmp_member *ipmp_neigh_out(struct ipmp_group *grp, struct sk_buff *skb);
@@ -293,5 +319,6 @@ void ipmp_notify_group(struct ipmp_group *grp, u8 cmd);
 void ipmp_notify_member(struct ipmp_member *m, u8 cmd);
 void ipmp_notify_addr(struct ipmp_group *grp, struct ipmp_addr *a, gfp_t gfp);
 void ipmp_notify_probe(struct ipmp_member *m, const struct ipmp_probe_event *ev);
+void ipmp_notify_place(struct ipmp_group *grp, struct ipmp_place *pl, u8 cmd);
 
 #endif /* _IPMP_H */

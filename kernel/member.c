@@ -144,8 +144,8 @@ static bool ipmp_link_is_up(const struct net_device *dev)
 	return netif_running(dev) && netif_carrier_ok(dev);
 }
 
-int ipmp_member_add(struct ipmp_group *grp, struct net_device *dev,
-		    bool standby, struct netlink_ext_ack *extack)
+int ipmp_member_join(struct ipmp_group *grp, struct net_device *dev,
+		     bool standby, bool inactive, struct netlink_ext_ack *extack)
 {
 	struct ipmp_member *m;
 	bool opened;
@@ -162,7 +162,7 @@ int ipmp_member_add(struct ipmp_group *grp, struct net_device *dev,
 	m->dev = dev;
 	m->grp = grp;
 	m->standby = standby;
-	m->inactive = standby;
+	m->inactive = inactive;
 	m->announced = U32_MAX;
 	INIT_LIST_HEAD(&m->addrs);
 
@@ -197,6 +197,7 @@ int ipmp_member_add(struct ipmp_group *grp, struct net_device *dev,
 	ipmp_group_update(grp);
 	ipmp_member_announced(m);
 	ipmp_notify_member(m, IPMP_CMD_MEMBER_ADD);
+	ipmp_place_taken(grp, dev->name);
 	return 0;
 
 err_unregister:
@@ -207,6 +208,12 @@ err_close:
 err_free:
 	kfree(m);
 	return err;
+}
+
+int ipmp_member_add(struct ipmp_group *grp, struct net_device *dev,
+		    bool standby, struct netlink_ext_ack *extack)
+{
+	return ipmp_member_join(grp, dev, standby, standby, extack);
 }
 
 void ipmp_member_del(struct ipmp_member *m)
@@ -247,12 +254,15 @@ static int ipmp_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct ipmp_member *m = ipmp_member_get(dev);
 
-	if (!m)
+	if (!m) {
+		if (event == NETDEV_REGISTER || event == NETDEV_CHANGENAME)
+			ipmp_place_check(dev);
 		return NOTIFY_DONE;
+	}
 
 	switch (event) {
 	case NETDEV_UNREGISTER:
-		ipmp_member_del(m);
+		ipmp_member_gone(m);
 		break;
 	case NETDEV_UP:
 	case NETDEV_DOWN:

@@ -13,6 +13,7 @@
 #define IPMP_NEED_GROUP		BIT(0)	/* user_ptr[0] from [GROUP]{IFINDEX} */
 #define IPMP_NEED_MEMBER	BIT(1)	/* user_ptr[1] from [MEMBER]{IFINDEX} */
 #define IPMP_NEED_MEMBER_GROUP	BIT(2)	/* user_ptr[0] from [MEMBER]{GROUP_IFINDEX} */
+#define IPMP_OR_PLACE		BIT(3)	/* NEED_MEMBER: or [MEMBER]{IFNAME, GROUP_IFINDEX} */
 
 /* Read-only attributes are refused in requests, with a reason. */
 #define IPMP_READ_ONLY(msg) { .type = NLA_REJECT, .reject_message = msg }
@@ -39,7 +40,7 @@ static const struct nla_policy ipmp_group_policy[IPMP_A_GROUP_MAX + 1] = {
 
 static const struct nla_policy ipmp_member_policy[IPMP_A_MEMBER_MAX + 1] = {
 	[IPMP_A_MEMBER_IFINDEX]		= NLA_POLICY_MIN(NLA_U32, 1),
-	[IPMP_A_MEMBER_IFNAME]		= IPMP_READ_ONLY("member name is read-only"),
+	[IPMP_A_MEMBER_IFNAME]		= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[IPMP_A_MEMBER_GROUP_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[IPMP_A_MEMBER_STATE]		= IPMP_READ_ONLY("member state is read-only"),
 	[IPMP_A_MEMBER_FLAGS]		= IPMP_READ_ONLY("member flags are read-only"),
@@ -163,7 +164,17 @@ static int ipmp_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 			goto err_unlock;
 		}
 	}
-	if (ops->internal_flags & IPMP_NEED_MEMBER) {
+	if ((ops->internal_flags & IPMP_OR_PLACE) &&
+	    !mtb[IPMP_A_MEMBER_IFINDEX] && mtb[IPMP_A_MEMBER_IFNAME]) {
+		/* A place kept for a device that went away: by name. */
+		grp = ipmp_lookup_group(info, info->attrs[IPMP_A_MEMBER],
+					mtb[IPMP_A_MEMBER_GROUP_IFINDEX],
+					IPMP_A_MEMBER_GROUP_IFINDEX);
+		if (IS_ERR(grp)) {
+			err = PTR_ERR(grp);
+			goto err_unlock;
+		}
+	} else if (ops->internal_flags & IPMP_NEED_MEMBER) {
 		err = -EINVAL;
 		if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[IPMP_A_MEMBER],
 				      mtb, IPMP_A_MEMBER_IFINDEX)) {
@@ -258,7 +269,7 @@ static int ipmp_fill_member(struct sk_buff *skb, struct ipmp_member *m,
 	    nla_put_u32(skb, IPMP_A_MEMBER_IFINDEX, m->dev->ifindex) ||
 	    nla_put_string(skb, IPMP_A_MEMBER_IFNAME, m->dev->name) ||
 	    nla_put_u32(skb, IPMP_A_MEMBER_GROUP_IFINDEX, m->grp->dev->ifindex) ||
-	    nla_put_u8(skb, IPMP_A_MEMBER_STATE, m->state) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_STATE, ipmp_member_state(m)) ||
 	    nla_put_u32(skb, IPMP_A_MEMBER_FLAGS, ipmp_member_flags(m)) ||
 	    nla_put_u8(skb, IPMP_A_MEMBER_ACTIVE, m->active) ||
 	    nla_put_u8(skb, IPMP_A_MEMBER_STANDBY, m->standby) ||
@@ -271,6 +282,42 @@ static int ipmp_fill_member(struct sk_buff *skb, struct ipmp_member *m,
 	    (m->test4 &&
 	     (nla_put_in_addr(skb, IPMP_A_MEMBER_TESTADDR, m->test4) ||
 	      nla_put_u8(skb, IPMP_A_MEMBER_TESTADDR_PREFIXLEN, m->test4_plen))))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int ipmp_fill_place(struct sk_buff *skb, struct ipmp_group *grp,
+			   struct ipmp_place *pl, u32 portid, u32 seq, int flags,
+			   u8 cmd)
+{
+	u32 mflags = pl->standby ? IPMP_MEMBER_F_STANDBY | IPMP_MEMBER_F_INACTIVE : 0;
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &ipmp_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, IPMP_A_MEMBER);
+	if (!nest ||
+	    nla_put_u32(skb, IPMP_A_MEMBER_IFINDEX, 0) ||
+	    nla_put_string(skb, IPMP_A_MEMBER_IFNAME, pl->name) ||
+	    nla_put_u32(skb, IPMP_A_MEMBER_GROUP_IFINDEX, grp->dev->ifindex) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_STATE, IPMP_MEMBER_REMOVED) ||
+	    nla_put_u32(skb, IPMP_A_MEMBER_FLAGS, mflags) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_ACTIVE, 0) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_STANDBY, pl->standby) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_LINK, IPMP_LINK_DOWN) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_PROBE, IPMP_PROBE_DISABLED) ||
+	    nla_put_u32(skb, IPMP_A_MEMBER_NADDRS, 0) ||
+	    (pl->test4 &&
+	     (nla_put_in_addr(skb, IPMP_A_MEMBER_TESTADDR, pl->test4) ||
+	      nla_put_u8(skb, IPMP_A_MEMBER_TESTADDR_PREFIXLEN, pl->test4_plen))))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -429,6 +476,17 @@ void ipmp_notify_member(struct ipmp_member *m, u8 cmd)
 			       GFP_KERNEL);
 }
 
+void ipmp_notify_place(struct ipmp_group *grp, struct ipmp_place *pl, u8 cmd)
+{
+	struct net *net = dev_net(grp->dev);
+	struct sk_buff *msg = ipmp_notify_new(net, GFP_KERNEL);
+
+	if (msg)
+		ipmp_multicast(net, msg,
+			       ipmp_fill_place(msg, grp, pl, 0, 0, 0, cmd),
+			       GFP_KERNEL);
+}
+
 /* A data address was bound, moved or left unbound; may run in atomic context. */
 void ipmp_notify_addr(struct ipmp_group *grp, struct ipmp_addr *a, gfp_t gfp)
 {
@@ -566,7 +624,7 @@ static void ipmp_group_apply_settings(struct ipmp_group *grp, struct nlattr **tb
 	if (tb[IPMP_A_GROUP_FDT])
 		ipmp_probe_set_fdt(grp, nla_get_u32(tb[IPMP_A_GROUP_FDT]));
 	if (tb[IPMP_A_GROUP_PROBING])
-		grp->probing = nla_get_u8(tb[IPMP_A_GROUP_PROBING]);
+		WRITE_ONCE(grp->probing, nla_get_u8(tb[IPMP_A_GROUP_PROBING]));
 	if (tb[IPMP_A_GROUP_FAILBACK])
 		grp->failback = nla_get_u8(tb[IPMP_A_GROUP_FAILBACK]);
 	if (tb[IPMP_A_GROUP_ANNOUNCE_COUNT])
@@ -687,6 +745,44 @@ static int ipmp_member_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * One group's members, then the places it keeps, from index *@idx on;
+ * *@idx is where to resume when the message is full.
+ */
+static int ipmp_member_dump_group(struct sk_buff *skb,
+				  struct netlink_callback *cb,
+				  struct ipmp_group *grp, long *idx)
+{
+	u32 portid = NETLINK_CB(cb->skb).portid, seq = cb->nlh->nlmsg_seq;
+	struct ipmp_member *m;
+	struct ipmp_place *pl;
+	long i = 0;
+	int err;
+
+	list_for_each_entry(m, &grp->members, list) {
+		if (i++ < *idx)
+			continue;
+		err = ipmp_fill_member(skb, m, portid, seq, NLM_F_MULTI,
+				       IPMP_CMD_MEMBER_GET);
+		if (err)
+			goto full;
+		nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+	}
+	list_for_each_entry(pl, &grp->places, list) {
+		if (i++ < *idx)
+			continue;
+		err = ipmp_fill_place(skb, grp, pl, portid, seq, NLM_F_MULTI,
+				      IPMP_CMD_MEMBER_GET);
+		if (err)
+			goto full;
+	}
+	*idx = 0;
+	return 0;
+full:
+	*idx = i - 1;
+	return err;
+}
+
 static int ipmp_member_get_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
@@ -694,10 +790,8 @@ static int ipmp_member_get_dumpit(struct sk_buff *skb,
 				      ipmp_member_policy,
 				      IPMP_A_MEMBER_GROUP_IFINDEX);
 	struct net *net = sock_net(skb->sk);
-	int gidx = 0, midx, err = 0;
-	struct ipmp_group *grp;
 	struct net_device *dev;
-	struct ipmp_member *m;
+	int gidx = 0, err = 0;
 
 	rtnl_lock();
 	cb->seq = net->dev_base_seq;
@@ -706,22 +800,12 @@ static int ipmp_member_get_dumpit(struct sk_buff *skb,
 			continue;
 		if (gidx++ < cb->args[0])
 			continue;
-		grp = netdev_priv(dev);
-		midx = 0;
-		list_for_each_entry(m, &grp->members, list) {
-			if (midx++ < cb->args[1])
-				continue;
-			err = ipmp_fill_member(skb, m, NETLINK_CB(cb->skb).portid,
-					       cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					       IPMP_CMD_MEMBER_GET);
-			if (err) {
-				cb->args[0] = gidx - 1;
-				cb->args[1] = midx - 1;
-				goto out;
-			}
-			nl_dump_check_consistent(cb, nlmsg_hdr(skb));
+		err = ipmp_member_dump_group(skb, cb, netdev_priv(dev),
+					     &cb->args[1]);
+		if (err) {
+			cb->args[0] = gidx - 1;
+			goto out;
 		}
-		cb->args[1] = 0;
 	}
 	cb->args[0] = gidx;
 out:
@@ -765,6 +849,10 @@ static int ipmp_member_del_doit(struct sk_buff *skb, struct genl_info *info)
 	err = ipmp_parse_member(info, tb);
 	if (err)
 		return err;
+	if (!m)
+		return ipmp_place_del(info->user_ptr[0],
+				      nla_data(tb[IPMP_A_MEMBER_IFNAME]),
+				      info->extack);
 	if (tb[IPMP_A_MEMBER_GROUP_IFINDEX] &&
 	    nla_get_u32(tb[IPMP_A_MEMBER_GROUP_IFINDEX]) != m->grp->dev->ifindex) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[IPMP_A_MEMBER_GROUP_IFINDEX],
@@ -895,7 +983,7 @@ static const struct genl_ops ipmp_genl_ops[] = {
 		.cmd = IPMP_CMD_MEMBER_DEL,
 		.doit = ipmp_member_del_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
-		.internal_flags = IPMP_NEED_MEMBER,
+		.internal_flags = IPMP_NEED_MEMBER | IPMP_OR_PLACE,
 	},
 	{
 		.cmd = IPMP_CMD_MEMBER_SET,

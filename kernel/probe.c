@@ -131,7 +131,7 @@ static void ipmp_probe_verdict(struct ipmp_member *m, bool failed)
 	queue_delayed_work(system_highpri_wq, &m->grp->probe_work, 0);
 }
 
-/* Fast enough for a tenth of the probe interval: never suspect. */
+/* Known to answer within @limit_us. */
 static bool ipmp_tgt_fast(const struct ipmp_probe_tgt *t, u32 limit_us)
 {
 	return t->rtt_ok && ipmp_tgt_crtt(t) <= limit_us;
@@ -154,16 +154,17 @@ static bool ipmp_tgt_outlier(struct ipmp_member *m, struct ipmp_probe_tgt *t,
 	return fast >= IPMP_PROBE_FAST_OTHERS;
 }
 
-static void ipmp_tgt_skip(struct ipmp_probe_tgt *t, const char *why,
+static void ipmp_tgt_skip(struct ipmp_probe_tgt *t, bool dead,
 			  struct ipmp_member *m)
 {
 	t->skip = true;
+	t->dead = dead;
 	t->retry = jiffies + msecs_to_jiffies(READ_ONCE(target_retry_ms));
 	t->rtt_ok = false;
 	t->deferred_us = 0;
 	t->losses = 0;
 	netdev_info(m->grp->dev, "probe target %pI4 is %s from %s of group %s: left out for %u ms\n",
-		    &t->addr, why, m->dev->name, m->grp->name,
+		    &t->addr, dead ? "dead" : "slow", m->dev->name, m->grp->name,
 		    READ_ONCE(target_retry_ms));
 }
 
@@ -178,6 +179,8 @@ static void ipmp_probe_raise_fdt(struct ipmp_member *m, u32 crtt_us)
 	if (want <= cur || cmpxchg(&grp->fdt_cur_ms, cur, want) != cur)
 		return;
 	WRITE_ONCE(grp->fdt_raised, jiffies);
+	WRITE_ONCE(grp->fdt_changed, true);	/* announced by the work */
+	queue_delayed_work(system_highpri_wq, &grp->probe_work, 0);
 	netdev_info(grp->dev, "Cannot meet requested failure detection time of %u ms on (inet %s) new failure detection time for group \"%s\" is %u ms\n",
 		    grp->fdt_ms, m->dev->name, grp->name, want);
 }
@@ -222,7 +225,7 @@ static void ipmp_probe_rtt(struct ipmp_member *m, struct ipmp_probe_tgt *t,
 	crtt = ipmp_tgt_crtt(t);
 	if (crtt > interval_us) {
 		if (ipmp_tgt_outlier(m, t, interval_us))
-			ipmp_tgt_skip(t, "slow", m);
+			ipmp_tgt_skip(t, false, m);
 		else
 			ipmp_probe_raise_fdt(m, crtt);
 	} else if (crtt < interval_us / 4 &&
@@ -290,9 +293,11 @@ static void ipmp_probe_loss(struct ipmp_member *m, struct ipmp_probe_slot *s)
 		WRITE_ONCE(p->first_loss, s->sent);
 	if (p->losses < IPMP_PROBE_FAILS)
 		p->losses++;
-	if (t && t->losses < IPMP_PROBE_FAILS &&
-	    ++t->losses >= IPMP_PROBE_FAILS && p->losses < IPMP_PROBE_FAILS)
-		ipmp_tgt_skip(t, "dead", m);	/* others answer: it is the target */
+	if (t && t->losses < U8_MAX)
+		t->losses++;
+	/* Others answer: it is the target.  Also once a failed path is back. */
+	if (t && t->losses >= IPMP_PROBE_FAILS && p->losses < IPMP_PROBE_FAILS)
+		ipmp_tgt_skip(t, true, m);
 	if (!p->failed && p->losses >= IPMP_PROBE_FAILS)
 		ipmp_probe_verdict(m, true);
 }
@@ -374,8 +379,10 @@ static struct ipmp_probe_tgt *ipmp_probe_next(struct ipmp_probe *p,
 	for (i = 0; i < tg->n; i++) {
 		k = p->next++ % tg->n;
 		t = ipmp_probe_tgt(p, k, tg->t[k]);
-		if (t->skip && time_after_eq(jiffies, t->retry))
+		if (t->skip && time_after_eq(jiffies, t->retry)) {
 			t->skip = false;
+			t->dead = false;
+		}
 		if (!first) {
 			first = t;
 			*idx = k;
@@ -385,8 +392,10 @@ static struct ipmp_probe_tgt *ipmp_probe_next(struct ipmp_probe *p,
 			return t;
 		}
 	}
-	for (i = 0; i < tg->n; i++)
+	for (i = 0; i < tg->n; i++) {
 		p->tgt[i].skip = false;
+		p->tgt[i].dead = false;
+	}
 	return first;
 }
 
@@ -469,6 +478,14 @@ void ipmp_probe_rx_arp(struct ipmp_member *m, __be32 sip, const u8 *sha)
 	spin_unlock(&p->lock);
 }
 
+/* The member would probe, but the group has no target. */
+bool ipmp_probe_no_targets(const struct ipmp_member *m)
+{
+	struct ipmp_targets *tg = rtnl_dereference(m->grp->targets);
+
+	return ipmp_probing(m) && (!tg || !tg->n);
+}
+
 enum ipmp_probe_state ipmp_probe_state(const struct ipmp_member *m)
 {
 	struct ipmp_targets *tg = rtnl_dereference(m->grp->targets);
@@ -492,15 +509,15 @@ void ipmp_probe_kick(struct ipmp_member *m)
 	ipmp_targets_kick(m->grp);
 }
 
-/* Is @addr a target this member left out as dead or slow? */
-bool ipmp_probe_skips(struct ipmp_member *m, __be32 addr)
+/* Is @addr a target this member left out as dead? */
+bool ipmp_probe_thinks_dead(struct ipmp_member *m, __be32 addr)
 {
 	bool skip = false;
 	unsigned int i;
 
 	spin_lock_bh(&m->probe.lock);
 	for (i = 0; i < IPMP_TARGETS_MAX; i++)
-		if (m->probe.tgt[i].addr == addr && m->probe.tgt[i].skip)
+		if (m->probe.tgt[i].addr == addr && m->probe.tgt[i].dead)
 			skip = true;
 	spin_unlock_bh(&m->probe.lock);
 	return skip;
@@ -630,14 +647,13 @@ static void ipmp_probe_lower_fdt(struct ipmp_group *grp)
 				fast = false;
 		spin_unlock_bh(&m->probe.lock);
 	}
-	if (!fast)
+	/* A probe timer may have raised it meanwhile: then it stays. */
+	if (!fast || cmpxchg(&grp->fdt_cur_ms, cur, max(cur / 2, grp->fdt_ms)) != cur)
 		return;
-	cur = max(cur / 2, grp->fdt_ms);
-	WRITE_ONCE(grp->fdt_cur_ms, cur);
 	WRITE_ONCE(grp->fdt_raised, jiffies);
 	netdev_info(grp->dev, "Improved failure detection time %u ms for group \"%s\"\n",
-		    cur, grp->name);
-	ipmp_notify_group(grp, IPMP_CMD_GROUP_SET);
+		    READ_ONCE(grp->fdt_cur_ms), grp->name);
+	WRITE_ONCE(grp->fdt_changed, true);
 }
 
 /* Hand the probes' verdicts to the state machine. */
@@ -669,6 +685,8 @@ static void ipmp_probe_work(struct work_struct *work)
 		ipmp_group_update(grp);
 	if (READ_ONCE(grp->fdt_check))
 		ipmp_probe_lower_fdt(grp);
+	if (xchg(&grp->fdt_changed, false))
+		ipmp_notify_group(grp, IPMP_CMD_GROUP_SET);
 	rtnl_unlock();
 }
 

@@ -31,6 +31,17 @@ bool ipmp_member_usable(const struct ipmp_member *m)
 	return m->state == IPMP_MEMBER_OK;
 }
 
+/*
+ * The state shown (Solaris): a usable member that would probe but has no
+ * target is "unknown"; it still carries traffic, watched by its link.
+ */
+enum ipmp_member_state ipmp_member_state(const struct ipmp_member *m)
+{
+	if (m->state == IPMP_MEMBER_OK && ipmp_probe_no_targets(m))
+		return IPMP_MEMBER_UNKNOWN;
+	return m->state;
+}
+
 unsigned int ipmp_member_flags(const struct ipmp_member *m)
 {
 	unsigned int flags = 0;
@@ -53,8 +64,8 @@ unsigned int ipmp_member_flags(const struct ipmp_member *m)
 static u32 ipmp_member_summary(const struct ipmp_member *m)
 {
 	return ipmp_member_flags(m) | m->active << 8 | m->link_up << 9 |
-	       m->state << 10 | ipmp_probe_state(m) << 12 |
-	       min(m->nbound, 0xffffU) << 14;
+	       ipmp_member_state(m) << 10 | ipmp_probe_state(m) << 13 |
+	       min(m->nbound, 0xffffU) << 15;
 }
 
 void ipmp_member_announced(struct ipmp_member *m)
@@ -72,9 +83,14 @@ void ipmp_member_announced(struct ipmp_member *m)
 static void ipmp_group_select(struct ipmp_group *grp)
 {
 	unsigned int target = 0, nactive = 0;
+	struct ipmp_place *pl;
 	struct ipmp_member *m;
 	int pass;
 
+	/* A member whose device went away is stood in for, like a failed one. */
+	list_for_each_entry(pl, &grp->places, list)
+		if (!pl->standby)
+			target++;
 	list_for_each_entry(m, &grp->members, list) {
 		if (!m->standby)
 			target++;
@@ -128,6 +144,8 @@ static enum ipmp_group_state ipmp_group_state(struct ipmp_group *grp)
 
 	if (!grp->nactive)
 		return IPMP_GROUP_FAILED;
+	if (!list_empty(&grp->places))
+		return IPMP_GROUP_DEGRADED;	/* a member is missing */
 	list_for_each_entry(m, &grp->members, list)
 		if (!ipmp_member_usable(m))
 			return IPMP_GROUP_DEGRADED;

@@ -167,7 +167,7 @@ static bool ipmp_targets_refresh(struct ipmp_group *grp)
 	ipmp_targets_choose(grp, &now);
 	if (old && ipmp_targets_same(old, &now))
 		return false;
-	if (!now.n && !grp->nstatic && old && old->n &&
+	if (!now.n && old && old->n && old->mode != IPMP_TARGETS_STATIC &&
 	    ipmp_some_probe_failed(grp))
 		return false;
 	new = kmemdup(&now, sizeof(now), GFP_KERNEL);
@@ -184,8 +184,8 @@ static bool ipmp_targets_refresh(struct ipmp_group *grp)
 		}
 		ipmp_probe_kick(m);
 	}
-	if (!now.n)
-		ipmp_group_update(grp);
+	if (!now.n != !(old && old->n))
+		ipmp_group_update(grp);		/* states ok <-> unknown */
 	ipmp_notify_group(grp, IPMP_CMD_GROUP_SET);
 	return true;
 }
@@ -219,7 +219,7 @@ static void ipmp_targets_drop_dead_hosts(struct ipmp_group *grp)
 		list_for_each_entry(m, &grp->members, list) {
 			if (!m->test4)
 				continue;
-			dead = ipmp_probe_skips(m, grp->hosts[i]);
+			dead = ipmp_probe_thinks_dead(m, grp->hosts[i]);
 			if (!dead)
 				break;
 		}

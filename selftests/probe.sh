@@ -48,7 +48,7 @@ h "$IPMPADM" test-address add e0 192.0.2.31/24
 h "$IPMPADM" test-address add e1 192.0.2.32/24
 
 check "without targets PROBE is unknown" i_is INTERFACE,PROBE e0:unknown
-check "and the member is ok" i_is INTERFACE,STATE e0:ok
+check "its STATE is unknown, yet it is active" i_is INTERFACE,STATE,ACTIVE e0:unknown:yes
 check_fail "probing has nothing to lose without targets" \
 	poll 2 i_is INTERFACE,STATE e0:failed
 check "a static target is added" h "$IPMPADM" target add ipmp0 192.0.2.1

@@ -60,6 +60,8 @@ h "$IPMPADM" test-address add e1 192.0.2.32/24
 
 check "with nothing to find, MODE is unknown" both_t unknown ""
 check "and PROBE is unknown" both PROBE unknown
+check "so is STATE, yet both are usable" eval \
+	'both STATE unknown && ipmpstat_is "$H" -g GROUP,STATE ipmp0:ok'
 check_fail "nobody is failed for want of targets" poll 2 either_failed
 
 h ip route add default via 192.0.2.1 dev ipmp0
@@ -81,6 +83,9 @@ h ip route del default
 # (unless the router's neighbour entry happens to be reachable just then)
 wait_for "without the route its next hop is no longer a route target" 5 \
 	eval '! t_is INTERFACE,MODE e0:routes && ! t_is INTERFACE,MODE e1:routes'
+# A fresh entry: ARP makes it reachable at once (a stale one would wait
+# for the kernel's delayed probe).
+h ip neigh flush dev ipmp0
 check "a peer is reached from the data address" h ping -c 1 -W 2 -I 192.0.2.10 192.0.2.1
 wait_for "the reachable neighbour becomes the target" 5 both_t neighbours 192.0.2.1
 wait_for "it answers both members" 5 both PROBE ok

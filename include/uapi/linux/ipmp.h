@@ -23,7 +23,9 @@
  *                      dump: optional [MEMBER]{GROUP_IFINDEX} filter ->
  *                      one [MEMBER]{...} per member
  * IPMP_CMD_MEMBER_ADD  [MEMBER]{IFINDEX, GROUP_IFINDEX, STANDBY?}
- * IPMP_CMD_MEMBER_DEL  [MEMBER]{IFINDEX}
+ * IPMP_CMD_MEMBER_DEL  [MEMBER]{IFINDEX} or, for a member whose device
+ *                      went away (state REMOVED), [MEMBER]{IFNAME,
+ *                      GROUP_IFINDEX}: the group forgets its place
  * IPMP_CMD_MEMBER_SET  [MEMBER]{IFINDEX, STANDBY?, OFFLINE?}
  *                      OFFLINE 1 is refused for the last usable member of
  *                      a group (minimum redundancy 1).
@@ -231,12 +233,16 @@ enum ipmp_a_group {
  * @IPMP_MEMBER_FAILED: failure detected (link or probes)
  * @IPMP_MEMBER_OFFLINE: taken offline by the administrator
  * @IPMP_MEMBER_UNKNOWN: probing is enabled but no target could be found
+ * @IPMP_MEMBER_REMOVED: its device went away; the group keeps its place
+ *	(name, standby, test address) for a device of the same name, which
+ *	joins in its place when it appears.  Such a member has IFINDEX 0.
  */
 enum ipmp_member_state {
 	IPMP_MEMBER_OK,
 	IPMP_MEMBER_FAILED,
 	IPMP_MEMBER_OFFLINE,
 	IPMP_MEMBER_UNKNOWN,
+	IPMP_MEMBER_REMOVED,
 };
 
 /**
@@ -277,7 +283,8 @@ enum ipmp_probe_state {
 /**
  * enum ipmp_a_member - attributes of a member
  * @IPMP_A_MEMBER_IFINDEX: u32, ifindex of the member netdevice
- * @IPMP_A_MEMBER_IFNAME: string, name of the member netdevice (read only)
+ * @IPMP_A_MEMBER_IFNAME: string, name of the member netdevice (requests:
+ *	only MEMBER_DEL of a removed member)
  * @IPMP_A_MEMBER_GROUP_IFINDEX: u32, ifindex of its group netdevice
  * @IPMP_A_MEMBER_STATE: u8, enum ipmp_member_state (read only)
  * @IPMP_A_MEMBER_FLAGS: u32, IPMP_MEMBER_F_* (read only)
@@ -292,7 +299,8 @@ enum ipmp_probe_state {
  * @IPMP_A_MEMBER_TESTADDR_PREFIXLEN: u8, prefix length of the test address
  * @IPMP_A_MEMBER_RTT_US: u32, round-trip time of the last answered probe
  *	in microseconds (read only, present once a probe was answered since
- *	the member's test address or the group's targets last changed)
+ *	the member's test address last changed or the group lost its last
+ *	target)
  */
 enum ipmp_a_member {
 	IPMP_A_MEMBER_UNSPEC,
@@ -365,7 +373,8 @@ enum ipmp_probe_result {
  * @IPMP_A_PROBE_RTTAVG_US: u32, the smoothed round-trip time of the target
  *	seen from this member, in microseconds (once known)
  * @IPMP_A_PROBE_RTTDEV_US: u32, its mean deviation, in microseconds (once
- *	known); the probe timing is RTTAVG + 4 x RTTDEV
+ *	known).  RTTAVG + 4 x RTTDEV is the target's conservative round-trip
+ *	time, which decides whether the FDT in force must grow
  */
 enum ipmp_a_probe {
 	IPMP_A_PROBE_UNSPEC,

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <netlink/netlink.h>
 
 #include "ipmpadm.h"
@@ -25,7 +26,9 @@ static const char add_help[] =
 static const char remove_help[] =
 	"usage: ipmpadm remove IPMPIF IF\n"
 	"\n"
-	"Remove the member IF from the IPMP group whose interface is IPMPIF.\n";
+	"Remove the member IF from the IPMP group whose interface is IPMPIF.\n"
+	"When IF's device is gone (state removed), the group forgets the place\n"
+	"it kept for it.\n";
 
 static int add_one(struct ipmp_nl *nl, const char *group, uint32_t gidx,
 		   const char *ifname, uint32_t ifindex, bool standby)
@@ -126,12 +129,20 @@ static int remove_one(struct ipmp_nl *nl, const char *group,
 	struct ipmp_msg m;
 	int err;
 
-	if (resolve_ifindex(group, &gidx) || resolve_ifindex(ifname, &ifindex))
+	if (resolve_ifindex(group, &gidx))
 		return EXIT_FAILURE;
-	if (check_member(nl, group, gidx, ifname, ifindex))
+	ifindex = *ifname && strlen(ifname) < IF_NAMESIZE ?
+		  if_nametoindex(ifname) : 0;
+	if (ifindex && check_member(nl, group, gidx, ifname, ifindex))
 		return EXIT_FAILURE;
 	ipmp_msg_begin(&m, nl, IPMP_CMD_MEMBER_DEL, false, IPMP_A_MEMBER);
-	ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
+	if (ifindex) {
+		ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
+	} else {
+		/* No such device: the place the group keeps for it, if any. */
+		ipmp_msg_str(&m, IPMP_A_MEMBER_IFNAME, ifname);
+		ipmp_msg_u32(&m, IPMP_A_MEMBER_GROUP_IFINDEX, gidx);
+	}
 	err = ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
 	if (err)
 		return fail("remove %s from %s: %s", ifname, group,

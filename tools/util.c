@@ -165,7 +165,7 @@ const char *target_mode_str(uint8_t mode, char *buf, size_t len)
 		[IPMP_TARGETS_NONE] = "none",
 		[IPMP_TARGETS_STATIC] = "static",
 		[IPMP_TARGETS_ROUTES] = "routes",
-		[IPMP_TARGETS_MULTICAST] = "multicast",
+		[IPMP_TARGETS_MULTICAST] = "mcast",
 		[IPMP_TARGETS_NEIGHBOURS] = "neighbours",
 	};
 
@@ -179,6 +179,7 @@ const char *member_state_str(uint8_t state, char *buf, size_t len)
 		[IPMP_MEMBER_FAILED] = "failed",
 		[IPMP_MEMBER_OFFLINE] = "offline",
 		[IPMP_MEMBER_UNKNOWN] = "unknown",
+		[IPMP_MEMBER_REMOVED] = "removed",
 	};
 
 	return ENUM_STR(names, state, buf, len);

@@ -63,20 +63,6 @@ static const char set_help[] =
 	"                  milliseconds between them (10-60000)\n"
 	"  standby on|off  make IF a standby interface, or a normal one\n";
 
-struct group_opts {
-	const char *name;
-	uint32_t fdt;
-	bool has_fdt;
-	bool failback;
-	bool has_failback;
-	bool probing;
-	bool has_probing;
-	uint32_t announce_count;
-	bool has_announce_count;
-	uint32_t announce_interval;
-	bool has_announce_interval;
-};
-
 /* A u32 setting given at most once; the kernel checks its range. */
 static int u32_opt(const char *key, const char *val, uint32_t *v, bool *has)
 {
@@ -119,7 +105,7 @@ static int group_opt(const char *key, const char *val, struct group_opts *o)
 }
 
 /* KEYWORD VALUE pairs from argv[0]; prints why when they do not parse. */
-static int parse_group_opts(int argc, char **argv, struct group_opts *o)
+int parse_group_opts(int argc, char **argv, struct group_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	for (int i = 0; i < argc; i += 2) {
@@ -148,11 +134,31 @@ static void put_group_opts(struct ipmp_msg *m, const struct group_opts *o)
 			     o->announce_interval);
 }
 
+/* GROUP_NEW: 0 or a negative errno, ipmp_nl_error() saying why. */
+int group_create(struct ipmp_nl *nl, const char *ifname,
+		 const struct group_opts *o)
+{
+	struct ipmp_msg m;
+
+	ipmp_msg_begin(&m, nl, IPMP_CMD_GROUP_NEW, false, IPMP_A_GROUP);
+	ipmp_msg_str(&m, IPMP_A_GROUP_IFNAME, ifname);
+	put_group_opts(&m, o);
+	return ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+}
+
+int group_delete(struct ipmp_nl *nl, uint32_t ifindex)
+{
+	struct ipmp_msg m;
+
+	ipmp_msg_begin(&m, nl, IPMP_CMD_GROUP_DEL, false, IPMP_A_GROUP);
+	ipmp_msg_u32(&m, IPMP_A_GROUP_IFINDEX, ifindex);
+	return ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+}
+
 int cmd_create(int argc, char **argv)
 {
 	struct group_opts o;
 	struct ipmp_nl *nl;
-	struct ipmp_msg m;
 	int err;
 
 	if (help_requested(argc, argv))
@@ -165,10 +171,7 @@ int cmd_create(int argc, char **argv)
 		return usage_fail(create_usage, NULL);
 	if (ipmp_nl_open(&nl))
 		return EXIT_FAILURE;
-	ipmp_msg_begin(&m, nl, IPMP_CMD_GROUP_NEW, false, IPMP_A_GROUP);
-	ipmp_msg_str(&m, IPMP_A_GROUP_IFNAME, argv[1]);
-	put_group_opts(&m, &o);
-	err = ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+	err = group_create(nl, argv[1], &o);
 	if (err)
 		fail("create %s: %s", argv[1], ipmp_nl_error(nl, err));
 	ipmp_nl_close(nl);
@@ -178,7 +181,6 @@ int cmd_create(int argc, char **argv)
 int cmd_delete(int argc, char **argv)
 {
 	struct ipmp_nl *nl;
-	struct ipmp_msg m;
 	uint32_t ifindex;
 	int err;
 
@@ -194,9 +196,7 @@ int cmd_delete(int argc, char **argv)
 		return EXIT_FAILURE;
 	err = resolve_ifindex(argv[1], &ifindex);
 	if (!err) {
-		ipmp_msg_begin(&m, nl, IPMP_CMD_GROUP_DEL, false, IPMP_A_GROUP);
-		ipmp_msg_u32(&m, IPMP_A_GROUP_IFINDEX, ifindex);
-		err = ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+		err = group_delete(nl, ifindex);
 		if (err)
 			fail("delete %s: %s", argv[1], ipmp_nl_error(nl, err));
 	}

@@ -8,6 +8,8 @@
  * member.c    add, remove, set standby
  * testaddr.c  test-address add|del (a member's IPv4 test address)
  * target.c    target add|del (a group's static IPv4 probe targets)
+ * save.c      ipmpadm save: the configuration as ipmpadm commands
+ * restore.c   ipmpadm restore: those commands checked, then applied
  * show.c      ipmpadm show (text and JSON)
  * ipmpstat.c  ipmpstat, Solaris columns
  * probes.c    ipmpstat -p: the probes multicast group, one line per probe
@@ -81,6 +83,8 @@ struct ipmp_group {
 	uint8_t target_mode;	/* enum ipmp_target_mode */
 	uint32_t ntargets;	/* IPv4 probe targets in force, firing order */
 	uint8_t targets[IPMP_TARGETS_MAX][4];	/* network order */
+	uint32_t nstatic;	/* static targets, in the order added */
+	uint8_t static_targets[IPMP_TARGETS_MAX][4];
 };
 
 struct ipmp_member {
@@ -172,6 +176,7 @@ void json_escape(FILE *f, const char *s);
 
 /* util.c */
 extern const char *progname;
+extern const char *msg_context;	/* said before each message: "restore: F:1: " */
 
 void set_progname(const char *argv0);
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -221,6 +226,38 @@ int cmd_testaddr(int argc, char **argv);
 int cmd_target(int argc, char **argv);
 int member_set(struct ipmp_nl *nl, const char *ifname, uint32_t ifindex,
 	       int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+
+/* The requests behind the commands, for restore: 0 or a negative errno. */
+struct group_opts {
+	const char *name;
+	uint32_t fdt;
+	bool has_fdt;
+	bool failback;
+	bool has_failback;
+	bool probing;
+	bool has_probing;
+	uint32_t announce_count;
+	bool has_announce_count;
+	uint32_t announce_interval;
+	bool has_announce_interval;
+};
+
+struct in_addr;
+int parse_group_opts(int argc, char **argv, struct group_opts *o);
+int group_create(struct ipmp_nl *nl, const char *ifname,
+		 const struct group_opts *o);
+int group_delete(struct ipmp_nl *nl, uint32_t ifindex);
+int testaddr_parse(const char *arg, struct in_addr *addr, uint8_t *plen);
+int testaddr_request(struct ipmp_nl *nl, bool add, uint32_t ifindex,
+		     const struct in_addr *addr, uint8_t prefixlen);
+int target_parse(const char *arg, struct in_addr *addr);
+int target_request(struct ipmp_nl *nl, bool add, uint32_t gidx,
+		   const struct in_addr *addr);
+
+/* save.c: the configuration of @st as ipmpadm commands, for restore */
+void save_config(FILE *f, const struct ipmp_state *st);
 
 /* show.c, ipmpstat.c: output from a state snapshot, for the tests too */
 void show_text(FILE *f, const struct ipmp_state *st);

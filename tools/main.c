@@ -40,6 +40,10 @@ static const struct command commands[] = {
 	  "add a static IPv4 probe target to a group" },
 	{ "target", cmd_target, "del IPMPIF ADDRESS",
 	  "delete a probe target of a group" },
+	{ "save", cmd_save, "[IPMPIF]",
+	  "print the configuration as ipmpadm commands, for restore" },
+	{ "restore", cmd_restore, "[--missing-ok] [--only IF] [FILE]",
+	  "apply a saved configuration, all or nothing" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include <arpa/inet.h>
+#include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 
 #include "ipmpadm.h"
@@ -17,8 +19,10 @@ static const char add_help[] =
 	"Make each IF a member of the IPMP group whose interface is IPMPIF,\n"
 	"in order, stopping at the first one the kernel refuses.  A member must\n"
 	"be an Ethernet interface of this network namespace, in no other group\n"
-	"or master device, without global IPv4/IPv6 addresses; joining brings\n"
-	"it up.\n"
+	"or master device; joining brings it up.  Its global IPv4/IPv6\n"
+	"addresses are moved to IPMPIF first, where they become data addresses\n"
+	"(each move is printed; all are put back if IF is refused).  Addresses\n"
+	"from DHCP or autoconfiguration are not moved: IF is then refused.\n"
 	"\n"
 	"  standby   add the interfaces as standby members: kept inactive\n"
 	"            until an active member fails or is taken offline\n";
@@ -30,22 +34,91 @@ static const char remove_help[] =
 	"When IF's device is gone (state removed), the group forgets the place\n"
 	"it kept for it.\n";
 
-static int add_one(struct ipmp_nl *nl, const char *group, uint32_t gidx,
-		   const char *ifname, uint32_t ifindex, bool standby)
+static int member_add(struct ipmp_nl *nl, uint32_t gidx, uint32_t ifindex,
+		      bool standby)
 {
 	struct ipmp_msg m;
-	int err;
 
 	ipmp_msg_begin(&m, nl, IPMP_CMD_MEMBER_ADD, false, IPMP_A_MEMBER);
 	ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
 	ipmp_msg_u32(&m, IPMP_A_MEMBER_GROUP_IFINDEX, gidx);
 	if (standby)
 		ipmp_msg_u8(&m, IPMP_A_MEMBER_STANDBY, 1);
-	err = ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
-	if (err)
+	return ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+}
+
+#define MAX_MOVED 64
+
+/* Undo the first @n moves: back to the device, off the group. */
+static void unmove(uint32_t gidx, uint32_t ifindex,
+		   const struct ipmp_ifaddr *a, const bool *added, size_t n)
+{
+	while (n--) {
+		ifaddr_change(RTM_NEWADDR, ifindex, &a[n]);
+		if (added[n])
+			ifaddr_change(RTM_DELADDR, gidx, &a[n]);
+	}
+}
+
+/*
+ * The kernel refused a member for its global addresses: as Solaris does,
+ * make them data addresses of the group (each added to the group unless it
+ * has it already, then deleted from the member), and try again; put them
+ * back if the member is still refused.  0, a kernel error for the caller
+ * to print, or 1 once a local failure was printed.
+ */
+static int move_and_add(struct ipmp_nl *nl, const char *group, uint32_t gidx,
+			const char *ifname, uint32_t ifindex, bool standby)
+{
+	struct ipmp_ifaddr a[MAX_MOVED];
+	char buf[INET6_ADDRSTRLEN + 8];
+	bool added[MAX_MOVED];
+	size_t n, i;
+	int err;
+
+	if (ifaddr_globals(ifindex, a, MAX_MOVED, &n))
+		return fail("add %s to %s: cannot read its addresses", ifname, group);
+	for (i = 0; i < n; i++)
+		if (!a[i].permanent)
+			return fail("add %s to %s: %s is configured by DHCP or autoconfiguration: configure it on %s instead",
+				    ifname, group, ifaddr_str(&a[i], buf, sizeof(buf)),
+				    group);
+	for (i = 0; i < n; i++) {
+		err = ifaddr_change(RTM_NEWADDR, gidx, &a[i]);
+		added[i] = !err;
+		if (!err || err == -EEXIST)
+			err = ifaddr_change(RTM_DELADDR, ifindex, &a[i]);
+		if (err) {
+			if (added[i])
+				ifaddr_change(RTM_DELADDR, gidx, &a[i]);
+			unmove(gidx, ifindex, a, added, i);
+			return fail("add %s to %s: cannot move %s: %s", ifname,
+				    group, ifaddr_str(&a[i], buf, sizeof(buf)),
+				    strerror(-err));
+		}
+	}
+	err = member_add(nl, gidx, ifindex, standby);
+	if (err) {
+		unmove(gidx, ifindex, a, added, n);
+		return err;
+	}
+	for (i = 0; i < n; i++)
+		printf("ipmpadm: moved %s from %s to %s\n",
+		       ifaddr_str(&a[i], buf, sizeof(buf)), ifname, group);
+	return 0;
+}
+
+static int add_one(struct ipmp_nl *nl, const char *group, uint32_t gidx,
+		   const char *ifname, uint32_t ifindex, bool standby)
+{
+	int err = member_add(nl, gidx, ifindex, standby);
+
+	if (err == -EADDRINUSE)		/* it has global addresses */
+		err = move_and_add(nl, group, gidx, ifname, ifindex, standby);
+	if (err < 0)
 		return fail("add %s to %s: %s", ifname, group,
 			    ipmp_nl_error(nl, err));
-	return 0;
+	return err ? EXIT_FAILURE : 0;
 }
 
 /* Names are all resolved first, so that a typo adds nothing. */

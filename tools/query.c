@@ -96,6 +96,29 @@ static int parse_targets(struct nlattr *a, struct ipmp_group *g)
 	return 0;
 }
 
+/* Modules before STATIC_TARGETS told only those in force, all static. */
+static int parse_static_targets(struct nlattr **tb, struct ipmp_group *g)
+{
+	struct nlattr *a = tb[IPMP_A_GROUP_STATIC_TARGETS];
+	int len;
+
+	if (!a) {
+		if (!tb[IPMP_A_GROUP_TARGET_MODE]) {
+			g->nstatic = g->ntargets;
+			memcpy(g->static_targets, g->targets, sizeof(g->targets));
+		}
+		return 0;
+	}
+	len = nla_len(a);
+	if (len % 4)
+		return -EBADMSG;
+	g->nstatic = (uint32_t)len / 4;
+	if (g->nstatic > IPMP_TARGETS_MAX)
+		g->nstatic = IPMP_TARGETS_MAX;
+	memcpy(g->static_targets, nla_data(a), g->nstatic * 4);
+	return 0;
+}
+
 static int parse_group(struct nlattr **top, struct ipmp_group *g)
 {
 	struct nlattr *tb[IPMP_A_GROUP_MAX + 1];
@@ -129,7 +152,9 @@ static int parse_group(struct nlattr **top, struct ipmp_group *g)
 	g->target_mode = get_u8(tb[IPMP_A_GROUP_TARGET_MODE],
 				tb[IPMP_A_GROUP_TARGETS] ? IPMP_TARGETS_STATIC :
 							   IPMP_TARGETS_NONE);
-	return parse_targets(tb[IPMP_A_GROUP_TARGETS], g);
+	if (parse_targets(tb[IPMP_A_GROUP_TARGETS], g))
+		return -EBADMSG;
+	return parse_static_targets(tb, g);
 }
 
 static int parse_member(struct nlattr **top, struct ipmp_member *m)

@@ -45,24 +45,34 @@ struct target_req {
 };
 
 /*
- * ADDRESS into @r: 0; a syntax error: EXIT_USAGE, said; an IPv6 address,
- * well formed but not something that can be configured: 1, said.
+ * ADDRESS: 0; a syntax error: EXIT_USAGE, said; an IPv6 address, well
+ * formed but not something that can be configured: -EAFNOSUPPORT, for the
+ * caller to say.
  */
-static int parse_target(struct target_req *r)
+int target_parse(const char *arg, struct in_addr *addr)
 {
 	struct in6_addr a6;
 
-	if (inet_pton(AF_INET6, r->arg, &a6) == 1)
+	if (inet_pton(AF_INET6, arg, &a6) == 1)
+		return -EAFNOSUPPORT;
+	if (inet_pton(AF_INET, arg, addr) == 1)
+		return 0;
+	if (strchr(arg, '/'))
+		fail("'%s' is not an IPv4 address: a target takes no /PREFIX",
+		     arg);
+	else
+		fail("'%s' is not an IPv4 address", arg);
+	return EXIT_USAGE;
+}
+
+static int parse_target(struct target_req *r)
+{
+	int ret = target_parse(r->arg, &r->addr);
+
+	if (ret == -EAFNOSUPPORT)
 		return fail("target %s %s %s: IPv6 targets are not configurable yet",
 			    r->add ? "add" : "del", r->ifname, r->arg);
-	if (inet_pton(AF_INET, r->arg, &r->addr) == 1)
-		return 0;
-	if (strchr(r->arg, '/'))
-		fail("'%s' is not an IPv4 address: a target takes no /PREFIX",
-		     r->arg);
-	else
-		fail("'%s' is not an IPv4 address", r->arg);
-	return EXIT_USAGE;
+	return ret;
 }
 
 static int parse_args(int argc, char **argv, struct target_req *r)
@@ -78,20 +88,28 @@ static int parse_args(int argc, char **argv, struct target_req *r)
 	return ret;
 }
 
+/* TARGET_ADD or _DEL: 0 or a negative errno, ipmp_nl_error() saying why. */
+int target_request(struct ipmp_nl *nl, bool add, uint32_t gidx,
+		   const struct in_addr *addr)
+{
+	struct ipmp_msg m;
+
+	ipmp_msg_begin(&m, nl, add ? IPMP_CMD_TARGET_ADD : IPMP_CMD_TARGET_DEL,
+		       false, IPMP_A_GROUP);
+	ipmp_msg_u32(&m, IPMP_A_GROUP_IFINDEX, gidx);
+	ipmp_msg_bin(&m, IPMP_A_GROUP_TARGET, addr, sizeof(*addr));
+	return ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+}
+
 static int request(struct ipmp_nl *nl, const struct target_req *r)
 {
 	const char *verb = r->add ? "add" : "del";
-	struct ipmp_msg m;
 	uint32_t ifindex;
 	int err;
 
 	if (resolve_ifindex(r->ifname, &ifindex))
 		return EXIT_FAILURE;
-	ipmp_msg_begin(&m, nl, r->add ? IPMP_CMD_TARGET_ADD :
-			       IPMP_CMD_TARGET_DEL, false, IPMP_A_GROUP);
-	ipmp_msg_u32(&m, IPMP_A_GROUP_IFINDEX, ifindex);
-	ipmp_msg_bin(&m, IPMP_A_GROUP_TARGET, &r->addr, sizeof(r->addr));
-	err = ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+	err = target_request(nl, r->add, ifindex, &r->addr);
 	if (err == -EOPNOTSUPP && !strcmp(ipmp_nl_error(nl, err),
 					  strerror(EOPNOTSUPP)))
 		return fail("target %s %s %s: this ipmp module has no probe targets",

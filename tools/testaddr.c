@@ -69,32 +69,42 @@ static int parse_prefixlen(const char *s, uint8_t *plen)
 }
 
 /*
- * ADDRESS[/PREFIX] into @r: 0; a syntax error: EXIT_USAGE, said; an IPv6
- * address, well formed but not something that can be configured: 1, said.
+ * ADDRESS[/PREFIX]: 0; a syntax error: EXIT_USAGE, said; an IPv6 address,
+ * well formed but not something that can be configured: -EAFNOSUPPORT,
+ * for the caller to say.
  */
-static int parse_testaddr(struct testaddr_req *r)
+int testaddr_parse(const char *arg, struct in_addr *addr, uint8_t *plen)
 {
-	const char *slash = strchr(r->arg, '/');
+	const char *slash = strchr(arg, '/');
 	char host[INET6_ADDRSTRLEN];
 	struct in6_addr a6;
-	size_t len = slash ? (size_t)(slash - r->arg) : strlen(r->arg);
+	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
 
 	if (len >= sizeof(host))
 		goto bad;
-	memcpy(host, r->arg, len);
+	memcpy(host, arg, len);
 	host[len] = '\0';
 	if (inet_pton(AF_INET6, host, &a6) == 1)
-		return fail("test-address %s %s %s: IPv6 test addresses are not configurable yet",
-			    r->add ? "add" : "del", r->ifname, r->arg);
-	if (inet_pton(AF_INET, host, &r->addr) != 1)
+		return -EAFNOSUPPORT;
+	if (inet_pton(AF_INET, host, addr) != 1)
 		goto bad;
-	r->prefixlen = 32;
-	if (slash && parse_prefixlen(slash + 1, &r->prefixlen))
+	*plen = 32;
+	if (slash && parse_prefixlen(slash + 1, plen))
 		return EXIT_USAGE;
 	return 0;
 bad:
-	fail("'%.*s' is not an IPv4 address", (int)len, r->arg);
+	fail("'%.*s' is not an IPv4 address", (int)len, arg);
 	return EXIT_USAGE;
+}
+
+static int parse_testaddr(struct testaddr_req *r)
+{
+	int ret = testaddr_parse(r->arg, &r->addr, &r->prefixlen);
+
+	if (ret == -EAFNOSUPPORT)
+		return fail("test-address %s %s %s: IPv6 test addresses are not configurable yet",
+			    r->add ? "add" : "del", r->ifname, r->arg);
+	return ret;
 }
 
 static int parse_args(int argc, char **argv, struct testaddr_req *r)
@@ -110,22 +120,30 @@ static int parse_args(int argc, char **argv, struct testaddr_req *r)
 	return ret;
 }
 
+/* TESTADDR_ADD or _DEL: 0 or a negative errno, ipmp_nl_error() saying why. */
+int testaddr_request(struct ipmp_nl *nl, bool add, uint32_t ifindex,
+		     const struct in_addr *addr, uint8_t prefixlen)
+{
+	struct ipmp_msg m;
+
+	ipmp_msg_begin(&m, nl, add ? IPMP_CMD_TESTADDR_ADD :
+			       IPMP_CMD_TESTADDR_DEL, false, IPMP_A_MEMBER);
+	ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
+	ipmp_msg_bin(&m, IPMP_A_MEMBER_TESTADDR, addr, sizeof(*addr));
+	if (add)
+		ipmp_msg_u8(&m, IPMP_A_MEMBER_TESTADDR_PREFIXLEN, prefixlen);
+	return ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+}
+
 static int request(struct ipmp_nl *nl, const struct testaddr_req *r)
 {
 	const char *verb = r->add ? "add" : "del";
-	struct ipmp_msg m;
 	uint32_t ifindex;
 	int err;
 
 	if (resolve_ifindex(r->ifname, &ifindex))
 		return EXIT_FAILURE;
-	ipmp_msg_begin(&m, nl, r->add ? IPMP_CMD_TESTADDR_ADD :
-			       IPMP_CMD_TESTADDR_DEL, false, IPMP_A_MEMBER);
-	ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
-	ipmp_msg_bin(&m, IPMP_A_MEMBER_TESTADDR, &r->addr, sizeof(r->addr));
-	if (r->add)
-		ipmp_msg_u8(&m, IPMP_A_MEMBER_TESTADDR_PREFIXLEN, r->prefixlen);
-	err = ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+	err = testaddr_request(nl, r->add, ifindex, &r->addr, r->prefixlen);
 	if (err == -EOPNOTSUPP && !strcmp(ipmp_nl_error(nl, err),
 					  strerror(EOPNOTSUPP)))
 		return fail("test-address %s %s %s: this ipmp module has no test addresses",

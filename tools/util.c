@@ -12,6 +12,7 @@
 #include "ipmpadm.h"
 
 const char *progname = "ipmpadm";
+const char *msg_context = "";
 
 void set_progname(const char *argv0)
 {
@@ -23,7 +24,7 @@ void set_progname(const char *argv0)
 
 static void vmessage(const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", progname, prefix);
+	fprintf(stderr, "%s: %s%s", progname, msg_context, prefix);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

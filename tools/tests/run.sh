@@ -125,6 +125,98 @@ expect 2 "'2001:db8::1/64' is not an IPv4 address: a target takes no /PREFIX" ./
 expect 2 "usage: ipmpadm target add IPMPIF ADDRESS" ./ipmpadm target del ipmp0 192.0.2.1.1
 expect 1 "ipmpadm: target add ipmp0 2001:db8::1: IPv6 targets are not configurable yet" ./ipmpadm target add ipmp0 2001:db8::1
 expect 1 "ipmpadm: target del ipmp0 ::ffff:192.0.2.1: IPv6 targets are not configurable yet" ./ipmpadm target del ipmp0 ::ffff:192.0.2.1
+
+# restore: the file is parsed and checked against itself before anything
+# is asked of the kernel: each problem names FILE:LINE, exit 1.
+conf="$out.conf"
+# restore_err LINE MESSAGE: the file made of the lines after, from stdin
+# and from a file.
+restore_err() {
+	line=$1 msg=$2
+	shift 2
+	printf '%s\n' "$@" >"$conf"
+	expect 1 "ipmpadm: restore: $conf:$line: $msg" ./ipmpadm restore "$conf"
+	expect 1 "ipmpadm: restore: <stdin>:$line: $msg" \
+		sh -c './ipmpadm restore <"$1"' sh "$conf"
+}
+G="create ipmp0 group web fdt 10000 failback yes probing on announce 3 announce-interval 1000"
+restore_err 1 "'delete' is not a command restore applies: use create, add, test-address add or target add" \
+	"delete ipmp0"
+restore_err 3 "fdt 'ten' is not an integer" "# a comment" "" "create ipmp0 fdt ten"
+restore_err 2 "fdt 50 is out of range: use 100 to 3600000" "$G" "create ipmp1 fdt 50"
+restore_err 1 "fdt 3600001 is out of range: use 100 to 3600000" "create ipmp0 fdt 3600001"
+restore_err 1 "announce 256 is out of range: use 0 to 255" "create ipmp0 announce 256"
+restore_err 1 "announce-interval 9 is out of range: use 10 to 60000" "create ipmp0 announce-interval 9"
+restore_err 1 "failback 'on' is not valid: use yes or no" "create ipmp0 failback on"
+restore_err 1 "probing 'yes' is not valid: use on or off" "create ipmp0 probing yes"
+restore_err 1 "'fdt' given twice" "create ipmp0 fdt 100 fdt 100"
+restore_err 1 "'announce' needs a value" "create ipmp0 announce"
+restore_err 1 "unknown setting 'mtu'" "create ipmp0 mtu 1500"
+restore_err 1 "create: missing IPMPIF" "   create   "
+restore_err 1 "'a/b' is not a valid interface name" "create a/b"
+restore_err 1 "'abcdefghijklmnopq' is not a valid interface name" "create abcdefghijklmnopq"
+restore_err 1 "group name 'abcdefghijklmnopqrstuvwxyz0123456' is longer than 31 bytes" \
+	"create ipmp0 group abcdefghijklmnopqrstuvwxyz0123456"
+restore_err 2 "ipmp0 is created twice: first on line 1" "$G" "create ipmp0"
+restore_err 3 "group name 'web' is taken by ipmp0 on line 1" "$G" "" "create ipmp1 group web"
+restore_err 2 "group name 'ipmp0' is taken by ipmp0 on line 1" "create ipmp0" "create ipmp1 group ipmp0"
+restore_err 1 "ipmp0 is not created on an earlier line: every line must be about a group the file creates" \
+	"add ipmp0 eth0"
+restore_err 2 "ipmp1 is not created on an earlier line" "$G" "add ipmp1 eth0"
+restore_err 2 "add: missing IF" "$G" "add ipmp0 standby"
+restore_err 3 "eth0 is added twice: first to ipmp0 on line 2" "$G" "add ipmp0 eth0" "add ipmp0 eth0 standby"
+restore_err 4 "eth1 is added twice: first to ipmp0 on line 2" "$G" "add ipmp0 eth0 eth1" "create ipmp1" "add ipmp1 eth1"
+restore_err 2 "ipmp0 is a group interface, not a member" "$G" "add ipmp0 ipmp0"
+restore_err 5 "eth0 is given a test address twice: first on line 4" \
+	"$G" "add ipmp0 eth0" "#" "test-address add eth0 192.0.2.31/24" "test-address add eth0 192.0.2.32/24"
+restore_err 4 "192.0.2.31 is the test address of eth0 already (line 3)" \
+	"$G" "add ipmp0 eth0 eth1" "test-address add eth0 192.0.2.31/24" "test-address add eth1 192.0.2.31/28"
+restore_err 2 "eth0 is not added to a group on an earlier line" "$G" "test-address add eth0 192.0.2.31"
+restore_err 3 "'192.0.2.300' is not an IPv4 address" "$G" "add ipmp0 eth0" "test-address add eth0 192.0.2.300/24"
+restore_err 3 "prefix length '33' is out of range: use 0 to 32" "$G" "add ipmp0 eth0" "test-address add eth0 192.0.2.31/33"
+restore_err 3 "IPv6 test addresses are not configurable yet" "$G" "add ipmp0 eth0" "test-address add eth0 2001:db8::31/64"
+restore_err 3 "test-address del: only 'test-address add' can be restored" "$G" "add ipmp0 eth0" "test-address del eth0 192.0.2.31"
+restore_err 3 "test-address add: unexpected 'x'" "$G" "add ipmp0 eth0" "test-address add eth0 192.0.2.31 x"
+restore_err 2 "target add: missing ADDRESS" "$G" "target add ipmp0"
+restore_err 2 "'192.0.2.1/32' is not an IPv4 address: a target takes no /PREFIX" "$G" "target add ipmp0 192.0.2.1/32"
+restore_err 3 "192.0.2.1 is a target of ipmp0 already (line 2)" "$G" "target add ipmp0 192.0.2.1" "target add ipmp0 192.0.2.1"
+restore_err 4 "192.0.2.31 is the test address of eth0 already (line 3)" \
+	"$G" "add ipmp0 eth0" "test-address add eth0 192.0.2.31/24" "target add ipmp0 192.0.2.31"
+restore_err 7 "ipmp0 has 5 targets already: a group has at most 5" "$G" \
+	"target add ipmp0 192.0.2.1" "target add ipmp0 192.0.2.2" "target add ipmp0 192.0.2.3" \
+	"target add ipmp0 192.0.2.4" "target add ipmp0 192.0.2.5" "target add ipmp0 192.0.2.6"
+restore_err 2 "ipmp1 is not created on an earlier line" "$G" "target add ipmp1 192.0.2.1"
+printf 'create ipmp0\0\n' >"$conf"
+expect 1 "ipmpadm: restore: $conf:1: a NUL byte: not a text file" ./ipmpadm restore "$conf"
+expect 1 "ipmpadm: restore: $out.none: No such file or directory" ./ipmpadm restore "$out.none"
+expect 2 "unknown option '-x'" ./ipmpadm restore -x
+expect 2 "'--only' needs an interface" ./ipmpadm restore --only
+expect 2 "'--only' needs an interface" ./ipmpadm restore --only= "$conf"
+expect 2 "'--only' given twice" ./ipmpadm restore --only eth0 --only eth1
+expect 2 "unexpected 'b'" ./ipmpadm restore a b
+expect 2 "usage: ipmpadm save [IPMPIF]" ./ipmpadm save ipmp0 ipmp1
+expect 2 "unknown option '-j'" ./ipmpadm save -j
+for cmd in save restore; do
+	for h in --help -h; do
+		./ipmpadm $cmd $h >"$out" 2>&1
+		rc=$?
+		grep -q "^usage: ipmpadm $cmd" "$out"
+		ok $((rc + $?)) "ipmpadm $cmd $h"
+	done
+done
+# A good file gets past the parser: comments, blank lines, CRLF, tabs,
+# several members on a line; then the kernel is asked (module absent: the
+# "not loaded" error, not a line).
+if [ ! -d /sys/module/ipmp ]; then
+	printf '%s\r\n' "# saved" "" "$G" "	add ipmp0  eth0 eth1 standby" \
+		"test-address add eth0 192.0.2.31/24" "  # x" \
+		"target add ipmp0 192.0.2.1" "create ipmp1" "add ipmp1 eth2" >"$conf"
+	msg="ipmp module not loaded (generic netlink family ipmp not found)"
+	expect 1 "ipmpadm: restore: $conf: $msg" ./ipmpadm restore "$conf"
+	expect 1 "ipmpadm: restore: $conf: $msg" ./ipmpadm restore --missing-ok --only eth0 -- "$conf"
+	expect 1 "ipmpadm: restore: <stdin>: $msg" sh -c './ipmpadm restore - <"$1"' sh "$conf"
+	expect 1 "ipmpadm: $msg" ./ipmpadm save
+fi
 expect 2 "usage: ipmpstat" ./ipmpstat
 expect 2 "only one output format may be specified" ./ipmpstat -g -i
 expect 2 "only one output format may be specified" ./ipmpstat -a -g

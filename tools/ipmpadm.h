@@ -15,6 +15,7 @@
  * probes.c    ipmpstat -p: the probes multicast group, one line per probe
  * if_mpadm.c  if_mpadm, ipmpadm offline/online
  * json.c      a small JSON writer
+ * rtnl.c      a device's global addresses (ipmpadm add moves them)
  * util.c      messages, argument parsing, names of states, addresses
  */
 #ifndef IPMPADM_H
@@ -62,6 +63,21 @@ void ipmp_msg_u8(struct ipmp_msg *m, int type, uint8_t val);
 void ipmp_msg_str(struct ipmp_msg *m, int type, const char *val);
 void ipmp_msg_bin(struct ipmp_msg *m, int type, const void *data, int len);
 struct nl_msg *ipmp_msg_end(struct ipmp_msg *m);
+
+/* rtnl.c: a device's global addresses, moved to its group by "add" */
+struct ipmp_ifaddr {
+	uint8_t family;
+	uint8_t prefixlen;
+	uint8_t scope;
+	bool permanent;		/* not from DHCP or SLAAC */
+	bool has_brd;
+	uint8_t local[16], peer[16], brd[4];
+};
+
+int ifaddr_globals(uint32_t ifindex, struct ipmp_ifaddr *addrs, size_t max,
+		   size_t *n);
+int ifaddr_change(int cmd, uint32_t ifindex, const struct ipmp_ifaddr *a);
+const char *ifaddr_str(const struct ipmp_ifaddr *a, char *buf, size_t len);
 
 /* query.c */
 struct ipmp_group {

@@ -34,12 +34,17 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra modules_install
 	test -n "$(DESTDIR)" || depmod -a $(KVER)
 	$(MAKE) -C tools install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	$(MAKE) -C Documentation/man install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 
 check:
 	selftests/check $(if $(T),-t $(T))
 
 demo:
 	selftests/check --demo
+
+# The CPU that in-kernel probing costs, measured in a QEMU guest.
+bench:
+	bench/run
 
 # checkpatch.pl comes from Debian's linux-source-6.1, extracted once.
 CHECKPATCH := .cache/lsrc/linux-source-6.1/scripts/checkpatch.pl
@@ -61,4 +66,4 @@ style: $(CHECKPATCH)
 lint:
 	$(MAKE) -C $(KDIR) M=$(PWD) W=1 C=2 modules
 
-.PHONY: all module tools clean install check demo style lint
+.PHONY: all module tools clean install check demo style lint bench

@@ -3,7 +3,7 @@
 # make              build kernel/ipmp.ko and the tools
 # make check        run the selftests in a QEMU guest (T=NAME for one test)
 # make demo         show a group at work in a QEMU guest
-# make install      install the module (+ depmod) and the tools
+# make install      install the module (+ depmod), the tools and the man pages
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 

@@ -255,8 +255,21 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int ipmp_fill_member(struct sk_buff *skb, struct ipmp_member *m,
-			    u32 portid, u32 seq, int flags, u8 cmd)
+/* What a member message shows, of a member or of a place kept for one. */
+struct ipmp_member_view {
+	int ifindex;
+	const char *name;
+	struct ipmp_group *grp;
+	u8 state, link, probe;
+	bool active, standby, has_rtt;
+	u32 flags, naddrs, rtt_us;
+	__be32 test4;
+	u8 test4_plen;
+};
+
+static int ipmp_fill_member_view(struct sk_buff *skb,
+				 const struct ipmp_member_view *v,
+				 u32 portid, u32 seq, int flags, u8 cmd)
 {
 	struct nlattr *nest;
 	void *hdr;
@@ -266,22 +279,20 @@ static int ipmp_fill_member(struct sk_buff *skb, struct ipmp_member *m,
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, IPMP_A_MEMBER);
 	if (!nest ||
-	    nla_put_u32(skb, IPMP_A_MEMBER_IFINDEX, m->dev->ifindex) ||
-	    nla_put_string(skb, IPMP_A_MEMBER_IFNAME, m->dev->name) ||
-	    nla_put_u32(skb, IPMP_A_MEMBER_GROUP_IFINDEX, m->grp->dev->ifindex) ||
-	    nla_put_u8(skb, IPMP_A_MEMBER_STATE, ipmp_member_state(m)) ||
-	    nla_put_u32(skb, IPMP_A_MEMBER_FLAGS, ipmp_member_flags(m)) ||
-	    nla_put_u8(skb, IPMP_A_MEMBER_ACTIVE, m->active) ||
-	    nla_put_u8(skb, IPMP_A_MEMBER_STANDBY, m->standby) ||
-	    nla_put_u8(skb, IPMP_A_MEMBER_LINK,
-		       m->link_up ? IPMP_LINK_UP : IPMP_LINK_DOWN) ||
-	    nla_put_u8(skb, IPMP_A_MEMBER_PROBE, ipmp_probe_state(m)) ||
-	    (m->probe.answered &&
-	     nla_put_u32(skb, IPMP_A_MEMBER_RTT_US, READ_ONCE(m->probe.rtt_us))) ||
-	    nla_put_u32(skb, IPMP_A_MEMBER_NADDRS, READ_ONCE(m->nbound)) ||
-	    (m->test4 &&
-	     (nla_put_in_addr(skb, IPMP_A_MEMBER_TESTADDR, m->test4) ||
-	      nla_put_u8(skb, IPMP_A_MEMBER_TESTADDR_PREFIXLEN, m->test4_plen))))
+	    nla_put_u32(skb, IPMP_A_MEMBER_IFINDEX, v->ifindex) ||
+	    nla_put_string(skb, IPMP_A_MEMBER_IFNAME, v->name) ||
+	    nla_put_u32(skb, IPMP_A_MEMBER_GROUP_IFINDEX, v->grp->dev->ifindex) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_STATE, v->state) ||
+	    nla_put_u32(skb, IPMP_A_MEMBER_FLAGS, v->flags) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_ACTIVE, v->active) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_STANDBY, v->standby) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_LINK, v->link) ||
+	    nla_put_u8(skb, IPMP_A_MEMBER_PROBE, v->probe) ||
+	    (v->has_rtt && nla_put_u32(skb, IPMP_A_MEMBER_RTT_US, v->rtt_us)) ||
+	    nla_put_u32(skb, IPMP_A_MEMBER_NADDRS, v->naddrs) ||
+	    (v->test4 &&
+	     (nla_put_in_addr(skb, IPMP_A_MEMBER_TESTADDR, v->test4) ||
+	      nla_put_u8(skb, IPMP_A_MEMBER_TESTADDR_PREFIXLEN, v->test4_plen))))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -292,40 +303,38 @@ cancel:
 	return -EMSGSIZE;
 }
 
+static int ipmp_fill_member(struct sk_buff *skb, struct ipmp_member *m,
+			    u32 portid, u32 seq, int flags, u8 cmd)
+{
+	struct ipmp_member_view v = {
+		.ifindex = m->dev->ifindex, .name = m->dev->name, .grp = m->grp,
+		.state = ipmp_member_state(m), .flags = ipmp_member_flags(m),
+		.active = m->active, .standby = m->standby,
+		.link = m->link_up ? IPMP_LINK_UP : IPMP_LINK_DOWN,
+		.probe = ipmp_probe_state(m), .has_rtt = m->probe.answered,
+		.rtt_us = READ_ONCE(m->probe.rtt_us),
+		.naddrs = READ_ONCE(m->nbound),
+		.test4 = m->test4, .test4_plen = m->test4_plen,
+	};
+
+	return ipmp_fill_member_view(skb, &v, portid, seq, flags, cmd);
+}
+
+/* A place kept for a member whose device went away: ifindex 0, removed. */
 static int ipmp_fill_place(struct sk_buff *skb, struct ipmp_group *grp,
 			   struct ipmp_place *pl, u32 portid, u32 seq, int flags,
 			   u8 cmd)
 {
-	u32 mflags = pl->standby ? IPMP_MEMBER_F_STANDBY | IPMP_MEMBER_F_INACTIVE : 0;
-	struct nlattr *nest;
-	void *hdr;
+	struct ipmp_member_view v = {
+		.name = pl->name, .grp = grp, .state = IPMP_MEMBER_REMOVED,
+		.flags = pl->standby ?
+			 IPMP_MEMBER_F_STANDBY | IPMP_MEMBER_F_INACTIVE : 0,
+		.standby = pl->standby, .link = IPMP_LINK_DOWN,
+		.probe = IPMP_PROBE_DISABLED,
+		.test4 = pl->test4, .test4_plen = pl->test4_plen,
+	};
 
-	hdr = genlmsg_put(skb, portid, seq, &ipmp_genl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-	nest = nla_nest_start(skb, IPMP_A_MEMBER);
-	if (!nest ||
-	    nla_put_u32(skb, IPMP_A_MEMBER_IFINDEX, 0) ||
-	    nla_put_string(skb, IPMP_A_MEMBER_IFNAME, pl->name) ||
-	    nla_put_u32(skb, IPMP_A_MEMBER_GROUP_IFINDEX, grp->dev->ifindex) ||
-	    nla_put_u8(skb, IPMP_A_MEMBER_STATE, IPMP_MEMBER_REMOVED) ||
-	    nla_put_u32(skb, IPMP_A_MEMBER_FLAGS, mflags) ||
-	    nla_put_u8(skb, IPMP_A_MEMBER_ACTIVE, 0) ||
-	    nla_put_u8(skb, IPMP_A_MEMBER_STANDBY, pl->standby) ||
-	    nla_put_u8(skb, IPMP_A_MEMBER_LINK, IPMP_LINK_DOWN) ||
-	    nla_put_u8(skb, IPMP_A_MEMBER_PROBE, IPMP_PROBE_DISABLED) ||
-	    nla_put_u32(skb, IPMP_A_MEMBER_NADDRS, 0) ||
-	    (pl->test4 &&
-	     (nla_put_in_addr(skb, IPMP_A_MEMBER_TESTADDR, pl->test4) ||
-	      nla_put_u8(skb, IPMP_A_MEMBER_TESTADDR_PREFIXLEN, pl->test4_plen))))
-		goto cancel;
-	nla_nest_end(skb, nest);
-	genlmsg_end(skb, hdr);
-	return 0;
-
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
+	return ipmp_fill_member_view(skb, &v, portid, seq, flags, cmd);
 }
 
 static int ipmp_fill_addr(struct sk_buff *skb, struct ipmp_group *grp,

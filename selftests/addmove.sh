@@ -15,16 +15,9 @@ SW=$NS_sw
 h() { ip netns exec "$H" "$@"; }
 has_addr() { h ip -o addr show dev "$1" | grep -qF " $2 "; }
 
-ip -n "$SW" link add br0 type bridge
-ip -n "$SW" link set br0 up
-for i in 0 1; do
-	ip -n "$H" link add e$i type veth peer name p$i netns "$SW"
-	ip -n "$SW" link set p$i master br0 up
-done
-ip -n "$NS_peer" link add eth0 type veth peer name q0 netns "$SW"
-ip -n "$SW" link set q0 master br0 up
-ip -n "$NS_peer" link set eth0 up
-ip -n "$NS_peer" addr add 192.0.2.1/24 dev eth0
+switch_new "$SW"
+for i in 0 1; do switch_port "$SW" "$H" e$i p$i; done
+switch_host "$SW" "$NS_peer" q0 192.0.2.1/24
 
 h "$IPMPADM" create ipmp0
 h "$IPMPADM" add ipmp0 e0

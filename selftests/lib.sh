@@ -37,6 +37,13 @@
 #	add_veth IF PEER PEER_NS [IF_NS]
 #	                              veth pair IF (in IF_NS, default the current
 #	                              netns) and PEER (moved to PEER_NS), both up
+#	switch_new SW                 a bridge br0, up, in netns SW: the switch
+#	switch_port SW NS IF PORT     veth IF in netns NS (down), its peer PORT a
+#	                              port of SW's br0 (up, with an ingress qdisc)
+#	switch_host SW NS PORT ADDR   a host on the switch: NS's eth0 with address
+#	                              ADDR (CIDR), up, its peer PORT on br0
+#	port_drop SW PORT             the switch drops what arrives at PORT (tc)
+#	port_pass SW PORT             and forwards it again
 #	defer CMD...                  run CMD at exit (last deferred runs first)
 #	poll SECS CMD...              status 0 once CMD succeeds, 1 after SECS
 #	dmesg_mark                    remember this point of the kernel log
@@ -267,6 +274,35 @@ add_veth() {
 	[[ -n $if_ns ]] || _lib_links+=("$ifname")
 	"${ip[@]}" link set "$ifname" up &&
 		ip -n "$peer_ns" link set "$peer" up
+}
+
+switch_new() {
+	ip -n "$1" link add br0 type bridge &&
+		ip -n "$1" link set br0 up
+}
+
+switch_port() {
+	local sw=$1 ns=$2 ifname=$3 port=$4
+
+	ip -n "$ns" link add "$ifname" type veth peer name "$port" netns "$sw" &&
+		ip -n "$sw" link set "$port" master br0 up &&
+		ip netns exec "$sw" tc qdisc add dev "$port" ingress
+}
+
+switch_host() {
+	local sw=$1 ns=$2 port=$3 addr=$4
+
+	switch_port "$sw" "$ns" eth0 "$port" &&
+		ip -n "$ns" link set eth0 up &&
+		ip -n "$ns" addr add "$addr" dev eth0
+}
+
+port_drop() {
+	ip netns exec "$1" tc filter add dev "$2" ingress pref 1 matchall action drop
+}
+
+port_pass() {
+	ip netns exec "$1" tc filter del dev "$2" ingress pref 1
 }
 
 defer() {

@@ -23,8 +23,8 @@ h() { ip netns exec "$H" "$@"; }
 sw() { ip netns exec "$SW" "$@"; }
 i_is() { ipmpstat_is "$H" -i "$@"; }
 g_is() { ipmpstat_is "$H" -g "$@"; }
-drop_at() { sw tc filter add dev "$1" ingress pref 1 matchall action drop; }
-pass_at() { sw tc filter del dev "$1" ingress pref 1; }
+drop_at() { port_drop "$SW" "$1"; }
+pass_at() { port_pass "$SW" "$1"; }
 # Both target ports at once (one tc process), so that neither target can
 # answer after the other stopped.
 drop_targets() {
@@ -45,20 +45,11 @@ defer sh -c "echo $old_retry >$PARAMS/target_retry_ms; echo $old_settle >$PARAMS
 echo 3000 >$PARAMS/target_retry_ms
 echo 2000 >$PARAMS/fdt_settle_ms
 
-ip -n "$SW" link add br0 type bridge
-ip -n "$SW" link set br0 up
-for i in 0 1; do
-	ip -n "$H" link add e$i type veth peer name p$i netns "$SW"
-	ip -n "$SW" link set p$i master br0 up
-	sw tc qdisc add dev p$i ingress
-done
+switch_new "$SW"
+for i in 0 1; do switch_port "$SW" "$H" e$i p$i; done
 for i in 1 2; do
 	ns=NS_r$i
-	ip -n "${!ns}" link add eth0 type veth peer name q$i netns "$SW"
-	ip -n "$SW" link set q$i master br0 up
-	sw tc qdisc add dev q$i ingress
-	ip -n "${!ns}" link set eth0 up
-	ip -n "${!ns}" addr add 192.0.2.$i/24 dev eth0
+	switch_host "$SW" "${!ns}" q$i 192.0.2.$i/24
 done
 
 h "$IPMPADM" create ipmp0 fdt 1000

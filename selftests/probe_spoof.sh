@@ -20,20 +20,12 @@ SW=$NS_sw
 R=$NS_r
 h() { ip netns exec "$H" "$@"; }
 i_is() { ipmpstat_is "$H" -i "$@"; }
-drop_at() { ip netns exec "$SW" tc filter add dev "$1" ingress pref 1 matchall action drop; }
-pass_at() { ip netns exec "$SW" tc filter del dev "$1" ingress pref 1; }
+drop_at() { port_drop "$SW" "$1"; }
+pass_at() { port_pass "$SW" "$1"; }
 
-ip -n "$SW" link add br0 type bridge
-ip -n "$SW" link set br0 up
-for i in 0 1; do
-	ip -n "$H" link add e$i type veth peer name p$i netns "$SW"
-	ip -n "$SW" link set p$i master br0 up
-	ip netns exec "$SW" tc qdisc add dev p$i ingress
-done
-ip -n "$R" link add eth0 type veth peer name q0 netns "$SW"
-ip -n "$SW" link set q0 master br0 up
-ip -n "$R" link set eth0 up
-ip -n "$R" addr add 192.0.2.1/24 dev eth0
+switch_new "$SW"
+for i in 0 1; do switch_port "$SW" "$H" e$i p$i; done
+switch_host "$SW" "$R" q0 192.0.2.1/24
 
 h "$IPMPADM" create ipmp0 fdt 1000
 h "$IPMPADM" add ipmp0 e0 e1

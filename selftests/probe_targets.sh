@@ -35,20 +35,11 @@ has_targets() {	# has_targets IF ADDR...: IF's targets are these, in any order
 }
 answer_mcast() { ip netns exec "$1" sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0; }
 
-ip -n "$SW" link add br0 type bridge
-ip -n "$SW" link set br0 up
-for i in 0 1; do
-	ip -n "$H" link add e$i type veth peer name p$i netns "$SW"
-	ip -n "$SW" link set p$i master br0 up
-	sw tc qdisc add dev p$i ingress
-done
+switch_new "$SW"
+for i in 0 1; do switch_port "$SW" "$H" e$i p$i; done
 for i in 1 2; do
 	ns=NS_r$i
-	ip -n "${!ns}" link add eth0 type veth peer name q$i netns "$SW"
-	ip -n "$SW" link set q$i master br0 up
-	sw tc qdisc add dev q$i ingress
-	ip -n "${!ns}" link set eth0 up
-	ip -n "${!ns}" addr add 192.0.2.$i/24 dev eth0
+	switch_host "$SW" "${!ns}" q$i 192.0.2.$i/24
 done
 
 h "$IPMPADM" create ipmp0 fdt 1000
@@ -70,8 +61,8 @@ wait_for "it answers both members" 5 both PROBE ok
 check "ipmpadm show names the mode" \
 	eval 'h "$IPMPADM" show ipmp0 | grep -q "targets 192.0.2.1 (routes)"'
 
-drop_at() { sw tc filter add dev "$1" ingress pref 1 matchall action drop; }
-pass_at() { sw tc filter del dev "$1" ingress pref 1; }
+drop_at() { port_drop "$SW" "$1"; }
+pass_at() { port_pass "$SW" "$1"; }
 drop_at p0
 wait_for "a dead path behind e0 is detected with the found target" 5 \
 	i_is INTERFACE,LINK,PROBE,STATE e0:up:failed:failed

@@ -19,19 +19,12 @@ R=$NS_r
 h() { ip netns exec "$H" "$@"; }
 i_is() { ipmpstat_is "$H" -i "$@"; }
 g_is() { ipmpstat_is "$H" -g "$@"; }
-plug() {	# plug IF: a new veth IF in h, its peer on the switch
-	ip -n "$H" link add "$1" type veth peer name "p${1#e}" netns "$SW"
-	ip -n "$SW" link set "p${1#e}" master br0 up
-}
+plug() { switch_port "$SW" "$H" "$1" "p${1#e}"; }	# a new NIC eN
 ok_and() { i_is INTERFACE,PROBE,STATE "$1:ok:ok"; }
 
-ip -n "$SW" link add br0 type bridge
-ip -n "$SW" link set br0 up
+switch_new "$SW"
 for i in 0 1 2; do plug e$i; done
-ip -n "$R" link add eth0 type veth peer name q0 netns "$SW"
-ip -n "$SW" link set q0 master br0 up
-ip -n "$R" link set eth0 up
-ip -n "$R" addr add 192.0.2.1/24 dev eth0
+switch_host "$SW" "$R" q0 192.0.2.1/24
 
 h "$IPMPADM" create ipmp0 fdt 1000
 h "$IPMPADM" add ipmp0 e0 e1
@@ -79,8 +72,7 @@ wait_for "e1 unplugged" 5 i_is INTERFACE,STATE e1:removed
 ip -n "$NS_other" link add e1 type dummy
 check_fail "an e1 in another namespace does not take the place" \
 	poll 1 has_master "$H" e1 ipmp0
-ip -n "$H" link add tmp1 type veth peer name p1 netns "$SW"
-ip -n "$SW" link set p1 master br0 up
+switch_port "$SW" "$H" tmp1 p1
 check "a device named otherwise does not" i_is INTERFACE,STATE e1:removed
 h ip link set tmp1 name e1
 wait_for "renamed to e1, it takes the place" 5 has_master "$H" e1 ipmp0
@@ -103,7 +95,7 @@ h "$IPMPADM" set ipmp0 failback yes
 h ip link del e0
 wait_for "e0 unplugged again" 5 i_is INTERFACE,STATE e0:removed
 dmesg_mark
-ip -n "$H" link add tmp0 type veth peer name p0 netns "$SW"
+switch_port "$SW" "$H" tmp0 p0
 h ip addr add 198.51.100.7/24 dev tmp0
 h ip link set tmp0 name e0
 wait_for "a new e0 with a global address is refused its place" 5 \

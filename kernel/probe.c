@@ -408,6 +408,7 @@ static void ipmp_probe_timer(struct timer_list *tl)
 	struct ipmp_targets *tg;
 	struct ipmp_probe_tgt *t;
 	unsigned int idx;
+	bool armed;
 
 	spin_lock(&p->lock);
 	if (p->stopping) {
@@ -417,12 +418,15 @@ static void ipmp_probe_timer(struct timer_list *tl)
 	ipmp_probe_expire(m);
 	rcu_read_lock();
 	tg = rcu_dereference(m->grp->targets);
-	if (ipmp_probing(m) && tg && tg->n && netif_running(m->dev)) {
+	armed = ipmp_probing(m) && tg && tg->n;
+	if (armed && netif_running(m->dev)) {
 		t = ipmp_probe_next(p, tg, &idx);
 		ipmp_probe_send(m, test, t, idx, fdt);
 	}
 	rcu_read_unlock();
-	mod_timer(&p->timer, jiffies + ipmp_probe_interval(fdt));
+	/* Nothing to probe: ipmp_probe_kick() starts again when there is. */
+	if (armed)
+		mod_timer(&p->timer, jiffies + ipmp_probe_interval(fdt));
 	spin_unlock(&p->lock);
 }
 

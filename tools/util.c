@@ -238,8 +238,9 @@ const char *member_flags_str(const struct ipmp_member *m, char *buf,
 /* Not active, yet usable: Solaris lists these in parentheses. */
 bool member_usable_inactive(const struct ipmp_member *m)
 {
+	/* unknown: no probe target, but usable all the same */
 	return !m->active && (m->flags & IPMP_MEMBER_F_INACTIVE) &&
-	       m->state == IPMP_MEMBER_OK;
+	       (m->state == IPMP_MEMBER_OK || m->state == IPMP_MEMBER_UNKNOWN);
 }
 
 /* Solaris shows an FDT only when some member of the group probes. */

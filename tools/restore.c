@@ -28,6 +28,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "ipmpadm.h"
 
@@ -81,6 +84,7 @@ struct cmd {
 	uint8_t prefixlen;	/* test-address */
 	const struct cmd *of;	/* add, target: the create; test-address: the add */
 	uint32_t ifindex;	/* the member's, once checked (add) */
+	bool was_down;		/* add: joining brought it up; undo takes it down */
 	bool skip;		/* not to be applied */
 };
 
@@ -395,6 +399,10 @@ static int parse_line(struct restore *r, unsigned int line, char *s)
 	argv[argc] = NULL;
 	if (!argc)
 		return 0;
+	/* A group name may start with '#'; nothing else that is not a comment. */
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '#' && strcmp(argv[i - 1], "group"))
+			return fail("'%s': a comment takes a whole line", argv[i]);
 	if (!strcmp(argv[0], "create"))
 		return parse_create(r, line, argc, argv);
 	if (!strcmp(argv[0], "add"))
@@ -564,6 +572,26 @@ static int member_leave(struct ipmp_nl *nl, uint32_t ifindex)
 	return ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
 }
 
+/* IFF_UP of @ifname, read or (@set) cleared; -1 when that fails. */
+static int if_up(const char *ifname, bool clear)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = -1;
+
+	if (fd < 0)
+		return -1;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (!ioctl(fd, SIOCGIFFLAGS, &ifr)) {
+		ret = !!(ifr.ifr_flags & IFF_UP);
+		if (clear && ret) {
+			ifr.ifr_flags &= ~IFF_UP;
+			ret = ioctl(fd, SIOCSIFFLAGS, &ifr) ? -1 : 0;
+		}
+	}
+	close(fd);
+	return ret;
+}
+
 /* One command; 0, or 1 with the kernel's refusal said. */
 static int apply_one(struct ipmp_nl *nl, struct cmd *c)
 {
@@ -579,6 +607,7 @@ static int apply_one(struct ipmp_nl *nl, struct cmd *c)
 				    ipmp_nl_error(nl, err));
 		return 0;
 	case L_ADD:
+		c->was_down = !if_up(c->ifname, false);
 		gidx = if_nametoindex(c->group);
 		err = gidx ? member_join(nl, gidx, c->ifindex, c->standby) :
 			     -ENODEV;
@@ -608,6 +637,7 @@ static int apply_one(struct ipmp_nl *nl, struct cmd *c)
 /* Undo: the groups created (their members are released), else IF's add. */
 static void undo(struct restore *r, struct ipmp_nl *nl, size_t done)
 {
+	size_t last = done;	/* the refused one is undone too: it may have half happened */
 	uint32_t ifindex;
 	int err;
 
@@ -629,6 +659,14 @@ static void undo(struct restore *r, struct ipmp_nl *nl, size_t done)
 				warn("cannot remove %s again: %s", c->ifname,
 				     ipmp_nl_error(nl, err));
 		}
+	}
+	/* Released members stay up; those that were down go down again. */
+	for (size_t i = 0; i <= last; i++) {
+		struct cmd *c = r->cmds[i];
+
+		if (!c->skip && c->kind == L_ADD && c->was_down &&
+		    if_up(c->ifname, true) < 0)
+			warn("cannot set %s down again", c->ifname);
 	}
 	fail("nothing was applied");
 }

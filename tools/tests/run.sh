@@ -158,6 +158,8 @@ restore_err 1 "'abcdefghijklmnopq' is not a valid interface name" "create abcdef
 restore_err 1 "group name 'abcdefghijklmnopqrstuvwxyz0123456' is longer than 31 bytes" \
 	"create ipmp0 group abcdefghijklmnopqrstuvwxyz0123456"
 restore_err 2 "ipmp0 is created twice: first on line 1" "$G" "create ipmp0"
+restore_err 2 "'#': a comment takes a whole line" "$G" "add ipmp0 eth0 # the first"
+restore_err 1 "'#web': a comment takes a whole line" "create ipmp0 fdt 100 #web"
 restore_err 3 "group name 'web' is taken by ipmp0 on line 1" "$G" "" "create ipmp1 group web"
 restore_err 2 "group name 'ipmp0' is taken by ipmp0 on line 1" "create ipmp0" "create ipmp1 group ipmp0"
 restore_err 1 "ipmp0 is not created on an earlier line: every line must be about a group the file creates" \

@@ -3,7 +3,8 @@
  * ipmpadm, ipmpstat and if_mpadm: one binary, three names.
  *
  * netlink.c   genl socket, family lookup, request/reply with extended acks
- * query.c     GET requests and dumps, parsed into struct ipmp_group/member/addr
+ * query.c     GET requests and dumps, notifications, parsed into struct
+ *             ipmp_group/member/addr/probe
  * group.c     create, delete, set (groups; set hands members to member.c)
  * member.c    add, remove, set standby
  * testaddr.c  test-address add|del (a member's IPv4 test address)
@@ -13,6 +14,8 @@
  * show.c      ipmpadm show (text and JSON)
  * ipmpstat.c  ipmpstat, Solaris columns
  * probes.c    ipmpstat -p: the probes multicast group, one line per probe
+ * monitor.c   ipmpadm monitor: the events (and probes) multicast groups,
+ *             one line per change
  * if_mpadm.c  if_mpadm, ipmpadm offline/online
  * json.c      a small JSON writer
  * rtnl.c      a device's global addresses (ipmpadm add moves them)
@@ -22,6 +25,7 @@
 #define IPMPADM_H
 
 #include <net/if.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -154,6 +158,11 @@ struct ipmp_state {
 	bool addrs_known;	/* the data addresses were asked for, and told */
 };
 
+/* Replies and notifications: 0, -EBADMSG, or 1 for a family not known. */
+int ipmp_parse_group(struct nlattr **top, struct ipmp_group *g);
+int ipmp_parse_member(struct nlattr **top, struct ipmp_member *m);
+int ipmp_parse_addr(struct nlattr **top, struct ipmp_addr *a);
+int ipmp_parse_probe(struct nlattr **top, struct ipmp_probe *p);
 int ipmp_get_group(struct ipmp_nl *nl, uint32_t ifindex, struct ipmp_group *g);
 int ipmp_get_member(struct ipmp_nl *nl, uint32_t ifindex,
 		    struct ipmp_member *m);
@@ -199,6 +208,8 @@ int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int usage_fail(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void catch_stop_signals(sigset_t *waitmask);
+bool stop_requested(void);
 int help_requested(int argc, char **argv);
 int print_help(const char *text);
 int reject_options(int argc, char **argv, const char *usage);
@@ -240,6 +251,7 @@ int cmd_offline(int argc, char **argv);
 int cmd_online(int argc, char **argv);
 int cmd_testaddr(int argc, char **argv);
 int cmd_target(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 int member_set(struct ipmp_nl *nl, const char *ifname, uint32_t ifindex,
 	       int argc, char **argv);
 int cmd_save(int argc, char **argv);
@@ -278,6 +290,38 @@ void save_config(FILE *f, const struct ipmp_state *st);
 /* show.c, ipmpstat.c: output from a state snapshot, for the tests too */
 void show_text(FILE *f, const struct ipmp_state *st);
 void show_json(FILE *f, const struct ipmp_state *st);
+/* Parts of those, for ipmpadm monitor: " fdt ..." and " state ..." */
+void show_group_settings(FILE *f, const struct ipmp_group *g);
+void show_member_fields(FILE *f, const struct ipmp_member *m);
+void show_group_json_fields(struct json *j, const struct ipmp_group *g);
+void show_member_json_fields(struct json *j, const struct ipmp_member *m);
+void show_addr_json_fields(struct json *j, const struct ipmp_addr *a,
+			   const char *inbound);
+
+/*
+ * monitor.c: one notification, parsed; printed by monitor_print() as a
+ * line of text or JSON.  Cross-references (a member's group, an address's
+ * member) are named by @ifname, the system's names (NULL: none), else from
+ * the groups and members in @known, which monitor_print() keeps up to date
+ * from the notifications.
+ */
+struct monitor_event {
+	uint8_t cmd;			/* enum ipmp_cmd */
+	union {
+		struct ipmp_group group;	/* GROUP_NEW, _DEL, _SET */
+		struct ipmp_member member;	/* MEMBER_ADD, _DEL, _SET */
+		struct ipmp_addr addr;		/* ADDR_GET */
+		struct ipmp_probe probe;	/* PROBE */
+	};
+};
+
+struct monitor {
+	bool json;
+	char *(*ifname)(unsigned int ifindex, char *buf);	/* if_indextoname */
+	struct ipmp_state known;
+};
+
+void monitor_print(FILE *f, struct monitor *mon, const struct monitor_event *ev);
 
 enum ipmpstat_mode {
 	IPMPSTAT_NONE, IPMPSTAT_GROUP, IPMPSTAT_IF, IPMPSTAT_ADDR,

@@ -44,6 +44,8 @@ static const struct command commands[] = {
 	  "print the configuration as ipmpadm commands, for restore" },
 	{ "restore", cmd_restore, "[--missing-ok] [--only IF] [FILE]",
 	  "apply a saved configuration, all or nothing" },
+	{ "monitor", cmd_monitor, "[-j] [probes]",
+	  "print each change of groups, members and addresses as it happens" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -8,80 +8,12 @@
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
-#include <netlink/attr.h>
 
 #include "ipmpadm.h"
-
-static const struct nla_policy probe_policy[IPMP_A_PROBE_MAX + 1] = {
-	[IPMP_A_PROBE_MEMBER_IFINDEX] = { .type = NLA_U32 },
-	[IPMP_A_PROBE_MEMBER_IFNAME] = { .type = NLA_STRING },
-	[IPMP_A_PROBE_GROUP_IFINDEX] = { .type = NLA_U32 },
-	[IPMP_A_PROBE_FAMILY] = { .type = NLA_U8 },
-	[IPMP_A_PROBE_TARGET] = { .type = NLA_UNSPEC, .minlen = 4 },
-	[IPMP_A_PROBE_SEQ] = { .type = NLA_U32 },
-	[IPMP_A_PROBE_RESULT] = { .type = NLA_U8 },
-	[IPMP_A_PROBE_SENT_NS] = { .type = NLA_U64 },
-	[IPMP_A_PROBE_NETRTT_US] = { .type = NLA_U32 },
-	[IPMP_A_PROBE_RTT_US] = { .type = NLA_U32 },
-	[IPMP_A_PROBE_RTTAVG_US] = { .type = NLA_U32 },
-	[IPMP_A_PROBE_RTTDEV_US] = { .type = NLA_U32 },
-};
-
-static volatile sig_atomic_t stop;
-
-static bool get_u32(struct nlattr *a, uint32_t *val)
-{
-	if (a)
-		*val = nla_get_u32(a);
-	return a;
-}
-
-/* 1 for a probe of a family this tool does not know: to be skipped. */
-static int parse_probe(struct nlattr **top, struct ipmp_probe *p)
-{
-	struct nlattr *tb[IPMP_A_PROBE_MAX + 1];
-	int len;
-
-	if (!top[IPMP_A_PROBE] ||
-	    nla_parse_nested(tb, IPMP_A_PROBE_MAX, top[IPMP_A_PROBE],
-			     probe_policy) < 0 ||
-	    !tb[IPMP_A_PROBE_MEMBER_IFINDEX] || !tb[IPMP_A_PROBE_FAMILY] ||
-	    !tb[IPMP_A_PROBE_TARGET] || !tb[IPMP_A_PROBE_SEQ] ||
-	    !tb[IPMP_A_PROBE_RESULT] || !tb[IPMP_A_PROBE_SENT_NS])
-		return -EBADMSG;
-	memset(p, 0, sizeof(*p));
-	p->target.family = nla_get_u8(tb[IPMP_A_PROBE_FAMILY]);
-	if (p->target.family != AF_INET && p->target.family != AF_INET6)
-		return 1;
-	len = nla_len(tb[IPMP_A_PROBE_TARGET]);
-	if (len != (p->target.family == AF_INET ? 4 : 16))
-		return -EBADMSG;
-	memcpy(p->target.addr, nla_data(tb[IPMP_A_PROBE_TARGET]), (size_t)len);
-	p->target.prefixlen = (uint8_t)(8 * len);
-	get_u32(tb[IPMP_A_PROBE_GROUP_IFINDEX], &p->target.group_ifindex);
-	p->ifindex = nla_get_u32(tb[IPMP_A_PROBE_MEMBER_IFINDEX]);
-	if (tb[IPMP_A_PROBE_MEMBER_IFNAME])
-		nla_strlcpy(p->ifname, tb[IPMP_A_PROBE_MEMBER_IFNAME],
-			    sizeof(p->ifname));
-	else if (!if_indextoname(p->ifindex, p->ifname))
-		snprintf(p->ifname, sizeof(p->ifname), "?%u", p->ifindex);
-	p->seq = nla_get_u32(tb[IPMP_A_PROBE_SEQ]);
-	p->result = nla_get_u8(tb[IPMP_A_PROBE_RESULT]);
-	p->sent_ns = nla_get_u64(tb[IPMP_A_PROBE_SENT_NS]);
-	if (p->result == IPMP_PROBE_ACKED) {
-		p->has_netrtt = get_u32(tb[IPMP_A_PROBE_NETRTT_US],
-					&p->netrtt_us);
-		p->has_rtt = get_u32(tb[IPMP_A_PROBE_RTT_US], &p->rtt_us);
-	}
-	p->has_rttavg = get_u32(tb[IPMP_A_PROBE_RTTAVG_US], &p->rttavg_us);
-	p->has_rttdev = get_u32(tb[IPMP_A_PROBE_RTTDEV_US], &p->rttdev_us);
-	return 0;
-}
 
 /*
  * A group has at most IPMP_TARGETS_MAX targets: each is looked up once,
@@ -136,7 +68,7 @@ static int one_probe(uint8_t cmd, struct nlattr **tb, void *arg)
 
 	if (cmd != IPMP_CMD_PROBE)
 		return 0;
-	err = parse_probe(tb, &p);
+	err = ipmp_parse_probe(tb, &p);
 	if (err < 0)
 		warn("ignoring a malformed probe report from the kernel");
 	if (err)
@@ -147,32 +79,6 @@ static int one_probe(uint8_t cmd, struct nlattr **tb, void *arg)
 		return -EIO;
 	}
 	return 0;
-}
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-/*
- * SIGINT and SIGTERM are blocked but while waiting, so that one that comes
- * between the check of @stop and the wait still ends the wait.
- */
-static void catch_signals(sigset_t *waitmask)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t block;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, waitmask);
-	sigdelset(waitmask, SIGINT);
-	sigdelset(waitmask, SIGTERM);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 }
 
 static int join(struct ipmp_nl *nl)
@@ -204,7 +110,7 @@ static int listen_loop(struct ipmp_nl *nl, const struct ipmpstat_fmt *fmt,
 	struct listener l = { .fmt = fmt };
 	int err;
 
-	while (!stop) {
+	while (!stop_requested()) {
 		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -235,7 +141,7 @@ int ipmpstat_probes(struct ipmpstat_fmt *fmt, bool numeric)
 		ipmpstat_fmt_names(fmt, cached_hostname);
 	if (ipmp_nl_open(&nl))
 		return EXIT_FAILURE;
-	catch_signals(&waitmask);
+	catch_stop_signals(&waitmask);
 	ret = join(nl);
 	if (!ret) {
 		ipmpstat_fmt_epoch(fmt, now_ns());

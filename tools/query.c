@@ -48,6 +48,21 @@ static const struct nla_policy member_policy[IPMP_A_MEMBER_MAX + 1] = {
 	[IPMP_A_MEMBER_RTT_US] = { .type = NLA_U32 },
 };
 
+static const struct nla_policy probe_policy[IPMP_A_PROBE_MAX + 1] = {
+	[IPMP_A_PROBE_MEMBER_IFINDEX] = { .type = NLA_U32 },
+	[IPMP_A_PROBE_MEMBER_IFNAME] = { .type = NLA_STRING },
+	[IPMP_A_PROBE_GROUP_IFINDEX] = { .type = NLA_U32 },
+	[IPMP_A_PROBE_FAMILY] = { .type = NLA_U8 },
+	[IPMP_A_PROBE_TARGET] = { .type = NLA_UNSPEC, .minlen = 4 },
+	[IPMP_A_PROBE_SEQ] = { .type = NLA_U32 },
+	[IPMP_A_PROBE_RESULT] = { .type = NLA_U8 },
+	[IPMP_A_PROBE_SENT_NS] = { .type = NLA_U64 },
+	[IPMP_A_PROBE_NETRTT_US] = { .type = NLA_U32 },
+	[IPMP_A_PROBE_RTT_US] = { .type = NLA_U32 },
+	[IPMP_A_PROBE_RTTAVG_US] = { .type = NLA_U32 },
+	[IPMP_A_PROBE_RTTDEV_US] = { .type = NLA_U32 },
+};
+
 static const struct nla_policy addr_policy[IPMP_A_ADDR_MAX + 1] = {
 	[IPMP_A_ADDR_FAMILY] = { .type = NLA_U8 },
 	[IPMP_A_ADDR_ADDRESS] = { .type = NLA_UNSPEC, .minlen = 4 },
@@ -119,7 +134,7 @@ static int parse_static_targets(struct nlattr **tb, struct ipmp_group *g)
 	return 0;
 }
 
-static int parse_group(struct nlattr **top, struct ipmp_group *g)
+int ipmp_parse_group(struct nlattr **top, struct ipmp_group *g)
 {
 	struct nlattr *tb[IPMP_A_GROUP_MAX + 1];
 
@@ -157,7 +172,7 @@ static int parse_group(struct nlattr **top, struct ipmp_group *g)
 	return parse_static_targets(tb, g);
 }
 
-static int parse_member(struct nlattr **top, struct ipmp_member *m)
+int ipmp_parse_member(struct nlattr **top, struct ipmp_member *m)
 {
 	struct nlattr *tb[IPMP_A_MEMBER_MAX + 1];
 
@@ -192,7 +207,7 @@ static int parse_member(struct nlattr **top, struct ipmp_member *m)
 }
 
 /* 1 for an address of a family this tool does not know: to be skipped. */
-static int parse_addr(struct nlattr **top, struct ipmp_addr *a)
+int ipmp_parse_addr(struct nlattr **top, struct ipmp_addr *a)
 {
 	struct nlattr *tb[IPMP_A_ADDR_MAX + 1];
 	int len;
@@ -219,14 +234,63 @@ static int parse_addr(struct nlattr **top, struct ipmp_addr *a)
 	return 0;
 }
 
+static bool get_u32_opt(struct nlattr *a, uint32_t *val)
+{
+	if (a)
+		*val = nla_get_u32(a);
+	return a;
+}
+
+/* 1 for a probe of a family this tool does not know: to be skipped. */
+int ipmp_parse_probe(struct nlattr **top, struct ipmp_probe *p)
+{
+	struct nlattr *tb[IPMP_A_PROBE_MAX + 1];
+	int len;
+
+	if (!top[IPMP_A_PROBE] ||
+	    nla_parse_nested(tb, IPMP_A_PROBE_MAX, top[IPMP_A_PROBE],
+			     probe_policy) < 0 ||
+	    !tb[IPMP_A_PROBE_MEMBER_IFINDEX] || !tb[IPMP_A_PROBE_FAMILY] ||
+	    !tb[IPMP_A_PROBE_TARGET] || !tb[IPMP_A_PROBE_SEQ] ||
+	    !tb[IPMP_A_PROBE_RESULT] || !tb[IPMP_A_PROBE_SENT_NS])
+		return -EBADMSG;
+	memset(p, 0, sizeof(*p));
+	p->target.family = nla_get_u8(tb[IPMP_A_PROBE_FAMILY]);
+	if (p->target.family != AF_INET && p->target.family != AF_INET6)
+		return 1;
+	len = nla_len(tb[IPMP_A_PROBE_TARGET]);
+	if (len != (p->target.family == AF_INET ? 4 : 16))
+		return -EBADMSG;
+	memcpy(p->target.addr, nla_data(tb[IPMP_A_PROBE_TARGET]), (size_t)len);
+	p->target.prefixlen = (uint8_t)(8 * len);
+	get_u32_opt(tb[IPMP_A_PROBE_GROUP_IFINDEX], &p->target.group_ifindex);
+	p->ifindex = nla_get_u32(tb[IPMP_A_PROBE_MEMBER_IFINDEX]);
+	if (tb[IPMP_A_PROBE_MEMBER_IFNAME])
+		nla_strlcpy(p->ifname, tb[IPMP_A_PROBE_MEMBER_IFNAME],
+			    sizeof(p->ifname));
+	else if (!if_indextoname(p->ifindex, p->ifname))
+		snprintf(p->ifname, sizeof(p->ifname), "?%u", p->ifindex);
+	p->seq = nla_get_u32(tb[IPMP_A_PROBE_SEQ]);
+	p->result = nla_get_u8(tb[IPMP_A_PROBE_RESULT]);
+	p->sent_ns = nla_get_u64(tb[IPMP_A_PROBE_SENT_NS]);
+	if (p->result == IPMP_PROBE_ACKED) {
+		p->has_netrtt = get_u32_opt(tb[IPMP_A_PROBE_NETRTT_US],
+					&p->netrtt_us);
+		p->has_rtt = get_u32_opt(tb[IPMP_A_PROBE_RTT_US], &p->rtt_us);
+	}
+	p->has_rttavg = get_u32_opt(tb[IPMP_A_PROBE_RTTAVG_US], &p->rttavg_us);
+	p->has_rttdev = get_u32_opt(tb[IPMP_A_PROBE_RTTDEV_US], &p->rttdev_us);
+	return 0;
+}
+
 static int one_group(struct nlattr **tb, void *arg)
 {
-	return parse_group(tb, arg);
+	return ipmp_parse_group(tb, arg);
 }
 
 static int one_member(struct nlattr **tb, void *arg)
 {
-	return parse_member(tb, arg);
+	return ipmp_parse_member(tb, arg);
 }
 
 int ipmp_get_group(struct ipmp_nl *nl, uint32_t ifindex, struct ipmp_group *g)
@@ -251,7 +315,7 @@ int ipmp_get_member(struct ipmp_nl *nl, uint32_t ifindex,
 static int dumped_group(struct nlattr **tb, void *arg)
 {
 	struct ipmp_group g;
-	int err = parse_group(tb, &g);
+	int err = ipmp_parse_group(tb, &g);
 
 	return err ? err : ipmp_state_add_group(arg, &g);
 }
@@ -272,7 +336,7 @@ static int dumped_member(struct nlattr **tb, void *arg)
 {
 	struct member_dump *d = arg;
 	struct ipmp_member m;
-	int err = parse_member(tb, &m);
+	int err = ipmp_parse_member(tb, &m);
 
 	if (err)
 		return err;
@@ -310,7 +374,7 @@ static int dumped_addr(struct nlattr **tb, void *arg)
 {
 	struct addr_dump *d = arg;
 	struct ipmp_addr a;
-	int err = parse_addr(tb, &a);
+	int err = ipmp_parse_addr(tb, &a);
 
 	if (err)
 		return err < 0 ? err : 0;

@@ -39,13 +39,14 @@ static const char show_help[] =
 	"\n"
 	"'ipmpadm' with no command is 'ipmpadm show'.  Needs no privilege.\n";
 
-static void show_member_text(FILE *f, const struct ipmp_member *m)
+/* " state ... [standby]": a member's line after its name. */
+void show_member_fields(FILE *f, const struct ipmp_member *m)
 {
 	char st[ENUM_LEN], ln[ENUM_LEN], pr[ENUM_LEN], fl[FLAGS_LEN];
 	char ta[ADDR_LEN];
 
-	fprintf(f, "  %s: state %s link %s probe %s active %s flags %s",
-		m->ifname, member_state_str(m->state, st, sizeof(st)),
+	fprintf(f, " state %s link %s probe %s active %s flags %s",
+		member_state_str(m->state, st, sizeof(st)),
 		link_state_str(m->link, ln, sizeof(ln)),
 		probe_state_str(m->probe, pr, sizeof(pr)),
 		m->active ? "yes" : "no", member_flags_str(m, fl, sizeof(fl)));
@@ -55,7 +56,15 @@ static void show_member_text(FILE *f, const struct ipmp_member *m)
 		fprintf(f, " testaddr %s", testaddr_str(m, ta, sizeof(ta)));
 	if (m->has_rtt)
 		fprintf(f, " rtt %s", rtt_str(m->rtt_us, ta, sizeof(ta)));
-	fprintf(f, "%s\n", m->standby ? " standby" : "");
+	if (m->standby)
+		fputs(" standby", f);
+}
+
+static void show_member_text(FILE *f, const struct ipmp_member *m)
+{
+	fprintf(f, "  %s:", m->ifname);
+	show_member_fields(f, m);
+	fputc('\n', f);
 }
 
 static void show_addr_text(FILE *f, const struct ipmp_state *st,
@@ -69,14 +78,13 @@ static void show_addr_text(FILE *f, const struct ipmp_state *st,
 					       sizeof(bound)) : "--");
 }
 
-static void show_group_text(FILE *f, const struct ipmp_state *st,
-			    const struct ipmp_group *g)
+/* " fdt ... [targets ...]": a group's settings, after its state. */
+void show_group_settings(FILE *f, const struct ipmp_group *g)
 {
-	char state[ENUM_LEN], addr[ADDR_LEN];
+	char mode[ENUM_LEN], addr[ADDR_LEN];
 	struct ipmp_addr t;
 
-	fprintf(f, "%s: group %s state %s fdt %ums", g->ifname, g->name,
-		group_state_str(g->state, state, sizeof(state)), g->fdt);
+	fprintf(f, " fdt %ums", g->fdt);
 	if (g->fdt_current > g->fdt)
 		fprintf(f, " (%ums in force)", g->fdt_current);
 	fprintf(f, " failback %s probing %s", g->failback ? "yes" : "no",
@@ -92,8 +100,18 @@ static void show_group_text(FILE *f, const struct ipmp_state *st,
 			addr_str(&t, false, addr, sizeof(addr)));
 	}
 	if (g->ntargets && g->target_mode != IPMP_TARGETS_STATIC)
-		fprintf(f, " (%s)", target_mode_str(g->target_mode, state,
-						    sizeof(state)));
+		fprintf(f, " (%s)", target_mode_str(g->target_mode, mode,
+						    sizeof(mode)));
+}
+
+static void show_group_text(FILE *f, const struct ipmp_state *st,
+			    const struct ipmp_group *g)
+{
+	char state[ENUM_LEN];
+
+	fprintf(f, "%s: group %s state %s", g->ifname, g->name,
+		group_state_str(g->state, state, sizeof(state)));
+	show_group_settings(f, g);
 	fputc('\n', f);
 	for (size_t i = 0; i < st->nmembers; i++)
 		if (st->members[i].group_ifindex == g->ifindex)
@@ -113,12 +131,12 @@ void show_text(FILE *f, const struct ipmp_state *st)
 	}
 }
 
-static void show_member_json(struct json *j, const struct ipmp_member *m)
+/* The keys of a member object, into one already begun. */
+void show_member_json_fields(struct json *j, const struct ipmp_member *m)
 {
 	char st[ENUM_LEN], ln[ENUM_LEN], pr[ENUM_LEN], fl[FLAGS_LEN];
 	char ta[ADDR_LEN];
 
-	json_begin_object(j, NULL);
 	json_string(j, "ifname", m->ifname);
 	json_uint(j, "ifindex", m->ifindex);
 	json_string(j, "state", member_state_str(m->state, st, sizeof(st)));
@@ -134,32 +152,46 @@ static void show_member_json(struct json *j, const struct ipmp_member *m)
 		json_uint(j, "rtt_us", m->rtt_us);
 	else
 		json_string(j, "rtt_us", NULL);
+}
+
+static void show_member_json(struct json *j, const struct ipmp_member *m)
+{
+	json_begin_object(j, NULL);
+	show_member_json_fields(j, m);
 	json_end_object(j);
+}
+
+/* @inbound: the name of the member it is bound to, or NULL. */
+void show_addr_json_fields(struct json *j, const struct ipmp_addr *a,
+			   const char *inbound)
+{
+	char addr[ADDR_LEN];
+
+	json_string(j, "address", addr_str(a, false, addr, sizeof(addr)));
+	json_uint(j, "prefixlen", a->prefixlen);
+	json_string(j, "family", a->family == AF_INET ? "inet" : "inet6");
+	json_string(j, "state", a->up ? "up" : "down");
+	json_string(j, "inbound", inbound);
 }
 
 static void show_addr_json(struct json *j, const struct ipmp_state *st,
 			   const struct ipmp_addr *a)
 {
-	char addr[ADDR_LEN], bound[IF_NAMESIZE + 16];
+	char bound[IF_NAMESIZE + 16];
 
 	json_begin_object(j, NULL);
-	json_string(j, "address", addr_str(a, false, addr, sizeof(addr)));
-	json_uint(j, "prefixlen", a->prefixlen);
-	json_string(j, "family", a->family == AF_INET ? "inet" : "inet6");
-	json_string(j, "state", a->up ? "up" : "down");
-	json_string(j, "inbound", a->bound_ifindex ?
-		    member_name(st, a->bound_ifindex, bound, sizeof(bound)) :
-		    NULL);
+	show_addr_json_fields(j, a, a->bound_ifindex ?
+			      member_name(st, a->bound_ifindex, bound,
+					  sizeof(bound)) : NULL);
 	json_end_object(j);
 }
 
-static void show_group_json(struct json *j, const struct ipmp_state *st,
-			    const struct ipmp_group *g)
+/* The keys of a group object but its members and addresses. */
+void show_group_json_fields(struct json *j, const struct ipmp_group *g)
 {
 	char state[ENUM_LEN], addr[ADDR_LEN];
 	struct ipmp_addr t;
 
-	json_begin_object(j, NULL);
 	json_string(j, "ifname", g->ifname);
 	json_uint(j, "ifindex", g->ifindex);
 	json_string(j, "group", g->name);
@@ -184,6 +216,13 @@ static void show_group_json(struct json *j, const struct ipmp_state *st,
 		json_string(j, NULL, addr_str(&t, false, addr, sizeof(addr)));
 	}
 	json_end_array(j);
+}
+
+static void show_group_json(struct json *j, const struct ipmp_state *st,
+			    const struct ipmp_group *g)
+{
+	json_begin_object(j, NULL);
+	show_group_json_fields(j, g);
 	json_begin_array(j, "members");
 	for (size_t i = 0; i < st->nmembers; i++)
 		if (st->members[i].group_ifindex == g->ifindex)

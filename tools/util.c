@@ -2,6 +2,7 @@
 /* Messages, argument parsing, the names of states and flags, addresses. */
 #include <errno.h>
 #include <netdb.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,41 @@ int usage_fail(const char *usage, const char *fmt, ...)
 	}
 	fprintf(stderr, "usage: %s\n", usage);
 	return EXIT_USAGE;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/*
+ * For the commands that listen until told to stop (ipmpstat -p, ipmpadm
+ * monitor): SIGINT and SIGTERM set a flag, and are blocked but while
+ * waiting (ppoll with @waitmask), so that one that comes between the check
+ * of the flag and the wait still ends the wait.
+ */
+void catch_stop_signals(sigset_t *waitmask)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, waitmask);
+	sigdelset(waitmask, SIGINT);
+	sigdelset(waitmask, SIGTERM);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+bool stop_requested(void)
+{
+	return stop;
 }
 
 /* "-h" first, or "--help" anywhere. */

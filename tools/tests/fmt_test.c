@@ -6,6 +6,7 @@
  *                              (a, t, p: -n; A, T, P: names from a fake
  *                              resolver; p, P: fabricated probe reports)
  *   fmt_test escape            (JSON strings of awkward bytes)
+ *   fmt_test monitor | monitor-json   (a fabricated run of notifications)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,85 @@ static int probe_lines(enum ipmpstat_out out, bool names, const char *fields)
 	return 0;
 }
 
+static struct monitor_event group_event(uint8_t cmd, size_t i)
+{
+	struct monitor_event ev = { .cmd = cmd, .group = groups[i] };
+
+	return ev;
+}
+
+static struct monitor_event member_event(uint8_t cmd, size_t i)
+{
+	struct monitor_event ev = { .cmd = cmd, .member = members[i] };
+
+	return ev;
+}
+
+static struct monitor_event addr_event(size_t i, uint32_t bound_ifindex)
+{
+	struct monitor_event ev = { .cmd = IPMP_CMD_ADDR_GET };
+
+	ev.addr.family = strchr(addrs[i].addr, ':') ? AF_INET6 : AF_INET;
+	inet_pton(ev.addr.family, addrs[i].addr, ev.addr.addr);
+	ev.addr.prefixlen = addrs[i].prefixlen;
+	ev.addr.group_ifindex = addrs[i].group_ifindex;
+	ev.addr.bound_ifindex = bound_ifindex;
+	ev.addr.up = addrs[i].up;
+	return ev;
+}
+
+static struct monitor_event probe_event(size_t i)
+{
+	struct monitor_event ev = { .cmd = IPMP_CMD_PROBE, .probe = probes[i] };
+
+	return ev;
+}
+
+/*
+ * ipmpadm monitor from the creation of ipmp0 to the deletion of ipmp1.
+ * Names come from the notifications only, never from this system.
+ */
+static void monitor_lines(bool json)
+{
+	struct monitor mon = { .json = json };
+	struct monitor_event ev[20];
+	size_t n = 0;
+
+	ev[n] = group_event(IPMP_CMD_GROUP_NEW, 0);
+	ev[n].group.state = IPMP_GROUP_FAILED;
+	ev[n].group.nmembers = ev[n].group.nactive = ev[n].group.naddrs = 0;
+	ev[n].group.ntargets = 0;
+	ev[n++].group.target_mode = IPMP_TARGETS_NONE;
+	ev[n++] = group_event(IPMP_CMD_GROUP_NEW, 1);
+	ev[n++] = member_event(IPMP_CMD_MEMBER_ADD, 1);
+	ev[n++] = member_event(IPMP_CMD_MEMBER_ADD, 2);
+	ev[n++] = addr_event(1, 2);
+	ev[n++] = group_event(IPMP_CMD_GROUP_SET, 0);
+	/* eth0 fails: its address moves to eth1, the other is left unbound. */
+	ev[n] = member_event(IPMP_CMD_MEMBER_SET, 1);
+	ev[n].member.state = IPMP_MEMBER_FAILED;
+	ev[n].member.link = IPMP_LINK_DOWN;
+	ev[n].member.active = false;
+	ev[n].member.has_rtt = false;
+	ev[n++].member.naddrs = 0;
+	ev[n++] = addr_event(1, 3);
+	ev[n++] = addr_event(2, 0);
+	/* Not known: no name but its ifindex. */
+	ev[n++] = addr_event(0, 77);
+	ev[n++] = member_event(IPMP_CMD_MEMBER_SET, 4);
+	for (size_t i = 0; i < 4; i++)
+		ev[n++] = probe_event(i);
+	ev[n].cmd = IPMP_CMD_UNSPEC;	/* a command not known: left out */
+	ev[n++].group = groups[0];
+	ev[n++] = member_event(IPMP_CMD_MEMBER_DEL, 2);
+	/* eth1 is forgotten: its name is gone with it. */
+	ev[n++] = addr_event(1, 3);
+	ev[n++] = group_event(IPMP_CMD_GROUP_DEL, 1);
+	for (size_t i = 0; i < n; i++)
+		monitor_print(stdout, &mon, &ev[i]);
+	ipmp_state_free(&mon.known);
+}
+
 static int fabricate(struct ipmp_state *st)
 {
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
@@ -249,6 +329,10 @@ int main(int argc, char **argv)
 	}
 	else if (argc == 2 && !strcmp(argv[1], "escape"))
 		escape();
+	else if (argc == 2 && !strcmp(argv[1], "monitor"))
+		monitor_lines(false);
+	else if (argc == 2 && !strcmp(argv[1], "monitor-json"))
+		monitor_lines(true);
 	else if (argc >= 4 && !strcmp(argv[1], "ipmpstat"))
 		ret = ipmpstat(&st, argc, argv);
 	else

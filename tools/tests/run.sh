@@ -245,6 +245,12 @@ expect 2 "unknown output field: 'state'" ./ipmpstat -j -o state -p
 expect 2 "no valid output fields" ./ipmpstat -o bogus -p
 expect 2 "-P and -j cannot be used together" ./ipmpstat -P -j -o rtt -p
 expect 2 "unexpected 'eth0'" ./ipmpstat -p eth0
+expect 2 "unknown option '-x'" ./ipmpadm monitor -x
+expect 2 "unknown option '-p'" ./ipmpadm monitor -j -p
+expect 2 "unexpected 'events'" ./ipmpadm monitor events
+expect 2 "unexpected 'probes'" ./ipmpadm monitor probes probes
+expect 2 "unexpected 'ipmp0'" ./ipmpadm monitor -j ipmp0
+expect 2 "usage: ipmpadm monitor [-j] [probes]" ./ipmpadm monitor probes -j -x
 expect 2 "usage: if_mpadm -d IF | -r IF" ./if_mpadm
 expect 2 "usage: if_mpadm" ./if_mpadm -x eth0
 expect 2 "usage: if_mpadm" ./if_mpadm -d
@@ -253,7 +259,8 @@ expect 2 "usage: if_mpadm" ./if_mpadm eth0
 
 # --help and -h: usage on stdout, exit 0.
 for cmd in "" show create delete add remove set offline online test-address \
-	"test-address add" target "target add" "target del"; do
+	"test-address add" target "target add" "target del" monitor \
+	"monitor probes"; do
 	for h in --help -h; do
 		./ipmpadm $cmd $h >"$out" 2>&1
 		rc=$?
@@ -297,7 +304,7 @@ ok $? "ipmpadm help"
 		"ipmpstat p parsable time,interface,probe,netrtt,rtt,rttavg,target,rttdev" \
 		"ipmpstat P parsable target" "ipmpstat p json" \
 		"ipmpstat P json all" \
-		escape; do
+		escape monitor monitor-json; do
 		echo "== $args"
 		# shellcheck disable=SC2086
 		tests/fmt_test $args 2>&1
@@ -334,6 +341,37 @@ for line in lines:
 	ok $? "one JSON object per line: $args"
 done
 
+# monitor -j: JSON Lines, each object with "object" and "event" first,
+# then the keys of its kind.
+tests/fmt_test monitor-json | python3 -c '
+import json, sys
+group = ["ifname", "ifindex", "group", "state", "fdt", "fdt_current",
+         "failback", "probing"]
+member = ["group", "ifname", "ifindex", "state", "link", "probe", "active",
+          "standby", "flags"]
+keys = {
+    "group": {"created": group, "changed": group, "deleted": group},
+    "member": {"added": member, "changed": member, "removed": member},
+    "address": {e: ["group", "address", "prefixlen", "family", "state",
+                    "inbound"] for e in ("bound", "unbound")},
+    "probe": {e: ["group", "ifname", "target", "seq", "netrtt_us", "rtt_us",
+                  "rttavg_us", "rttdev_us"] for e in ("answered", "lost")},
+}
+seen = set()
+lines = sys.stdin.read().splitlines()
+assert len(lines) == 18, len(lines)
+for line in lines:
+    o = json.loads(line)
+    k = list(o)
+    assert k[:2] == ["object", "event"], line
+    want = keys[o["object"]][o["event"]]
+    assert [x for x in k if x in want] == want, (want, line)
+    assert (o["event"] == "unbound") == (o.get("inbound", 0) is None), line
+    seen.add((o["object"], o["event"]))
+assert len(seen) == 10, seen
+'
+ok $? "monitor -j: one JSON object per line, with object, event and its keys"
+
 tests/nl_test >"$out"
 rc=$?
 sed 's/^/# nl_test: /' "$out"
@@ -360,6 +398,8 @@ if [ ! -d /sys/module/ipmp ]; then
 	expect 1 "ipmpstat: $msg" ./ipmpstat -n -a
 	expect 1 "ipmpstat: $msg" ./ipmpstat -p
 	expect 1 "ipmpstat: $msg" ./ipmpstat -j -n -p
+	expect 1 "ipmpadm: $msg" ./ipmpadm monitor
+	expect 1 "ipmpadm: $msg" ./ipmpadm monitor -j probes
 	expect 1 "if_mpadm: $msg" ./if_mpadm -d lo
 	expect 1 "if_mpadm: $msg" ./if_mpadm -r lo
 fi

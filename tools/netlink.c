@@ -314,12 +314,21 @@ out:
 	return req.err;
 }
 
-/* The kernel's own words when it gave some, else strerror. */
+/*
+ * The kernel's own words when it gave some, else strerror.  Generic netlink
+ * refuses a change without CAP_NET_ADMIN (GENL_UNS_ADMIN_PERM) before the
+ * family sees it, without a word; as reads need no privilege, a bare EPERM
+ * is always that.
+ */
 const char *ipmp_nl_error(const struct ipmp_nl *nl, int err)
 {
+	if (err < 0)
+		err = -err;
 	if (nl && nl->errmsg[0])
 		return nl->errmsg;
-	return strerror(err < 0 ? -err : err);
+	if (err == EPERM)
+		return "permission denied: changes need CAP_NET_ADMIN";
+	return strerror(err);
 }
 
 /*

@@ -53,7 +53,7 @@ int main(void)
 		printf("1..0 # SKIP no generic netlink\n");
 		return 0;
 	}
-	printf("1..6\n");
+	printf("1..7\n");
 
 	err = get_family(nl, "nlctrl", &n);
 	CHECK(err == 0 && n == 1, "do request: one reply, then the ack (err %d, %d replies)", err, n);
@@ -80,6 +80,12 @@ int main(void)
 
 	CHECK(ipmp_nl_request(nl, NULL, count, &n) == -ENOMEM,
 	      "a message that could not be built is ENOMEM");
+
+	/* Generic netlink says no more than EPERM to a change without it. */
+	CHECK(!strcmp(ipmp_nl_error(nl, -EPERM),
+		      "permission denied: changes need CAP_NET_ADMIN"),
+	      "a bare EPERM names the privilege changes need: \"%s\"",
+	      ipmp_nl_error(nl, -EPERM));
 	ipmp_nl_close(nl);
 	return failures ? 1 : 0;
 }

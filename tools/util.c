@@ -195,7 +195,7 @@ const char *group_state_str(uint8_t state, char *buf, size_t len)
 	return ENUM_STR(names, state, buf, len);
 }
 
-/* Where a group's targets come from, in the words of ipmpadm show. */
+/* Where a group's targets come from, in the words of ipmpstat -t. */
 const char *target_mode_str(uint8_t mode, char *buf, size_t len)
 {
 	static const char *const names[] = {

@@ -286,6 +286,7 @@ int ipmp_group_register(struct net_device *dev, const char *name,
 	if (err)
 		return err;
 	netif_carrier_off(dev);
+	ipmp_group_ipv6_init(dev);
 	ipmp_notify_group(grp, IPMP_CMD_GROUP_NEW);
 	return 0;
 }

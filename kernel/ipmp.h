@@ -18,11 +18,51 @@
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
+#include <net/ipv6.h>
 #include <uapi/linux/ipmp.h>
 
 struct ipmp_group;
 
 #define IPMP_PROBE_WINDOW	8
+
+/*
+ * Probing runs per address family, each with its own test address, targets
+ * and probes.  Addresses of both are kept as struct in6_addr, IPv4 ones
+ * v4-mapped (ipmp_ip4()).
+ */
+enum {
+	IPMP_AF4,
+	IPMP_AF6,
+	IPMP_NAF
+};
+
+static inline void ipmp_ip4(struct in6_addr *a, __be32 v4)
+{
+	ipv6_addr_set_v4mapped(v4, a);
+}
+
+static inline __be32 ipmp_ip4_of(const struct in6_addr *a)
+{
+	return a->s6_addr32[3];
+}
+
+static inline int ipmp_af_family(unsigned int af)
+{
+	return af == IPMP_AF6 ? AF_INET6 : AF_INET;
+}
+
+#define IPMP_IP_STRLEN	48		/* INET6_ADDRSTRLEN, with room */
+
+/* @a of family @af as text, for the log. */
+static inline const char *ipmp_ip_str(char *buf, unsigned int af,
+				      const struct in6_addr *a)
+{
+	if (af == IPMP_AF6)
+		snprintf(buf, IPMP_IP_STRLEN, "%pI6c", a);
+	else
+		snprintf(buf, IPMP_IP_STRLEN, "%pI4", &a->s6_addr32[3]);
+	return buf;
+}
 
 /* A probe in flight (or an ARP request resolving its target). */
 enum ipmp_slot_state {
@@ -34,24 +74,24 @@ enum ipmp_slot_state {
 struct ipmp_probe_slot {
 	ktime_t sent;
 	unsigned long deadline;
-	__be32 target;
+	struct in6_addr target;
 	u16 seq;
 	u8 idx;				/* index of the target in the group's list */
 	u8 state;			/* enum ipmp_slot_state */
-	bool arp;
+	bool resolve;			/* an ARP request or NS, not an echo */
 };
 
 /*
  * What a member knows of one target: its MAC as seen through the member
- * (resolved with ARP before the first probe, refreshed after a loss),
+ * (resolved with ARP or NS before the first probe, refreshed after a loss),
  * its round-trip times (Jacobson: sa = 8 x smoothed RTT, sv = 4 x mean
  * deviation, in us) and whether it is skipped for being dead or slow.
  */
 struct ipmp_probe_tgt {
-	__be32 addr;			/* the target this is about */
+	struct in6_addr addr;		/* the target this is about */
 	u8 mac[ETH_ALEN];
 	bool mac_ok;
-	bool mac_stale;			/* a probe was lost: ARP again */
+	bool mac_stale;			/* a probe was lost: resolve again */
 	bool rtt_ok;			/* sa and sv hold samples */
 	bool skip;			/* dead or slow: left out until retry */
 	bool dead;			/* left out for not answering */
@@ -61,8 +101,10 @@ struct ipmp_probe_tgt {
 	unsigned long retry;		/* jiffies: when a skipped target is tried again */
 };
 
-/* A member's probing, under its lock (softirq: timer and replies). */
+/* A member's probing in one family, under its lock (softirq: timer, replies). */
 struct ipmp_probe {
+	struct ipmp_member *m;
+	u8 af;				/* IPMP_AF4 or IPMP_AF6 */
 	spinlock_t lock;		/* timer vs replies */
 	struct timer_list timer;
 	u16 id;
@@ -86,7 +128,7 @@ struct ipmp_targets {
 	struct rcu_head rcu;
 	unsigned int n;
 	enum ipmp_target_mode mode;
-	__be32 t[IPMP_TARGETS_MAX];
+	struct in6_addr t[IPMP_TARGETS_MAX];
 };
 
 struct ipmp_member {
@@ -109,8 +151,10 @@ struct ipmp_member {
 	unsigned int nbound;
 	__be32 test4;			/* IPv4 test address, 0 for none */
 	u8 test4_plen;
+	struct in6_addr test6;		/* IPv6 test address, if configured */
+	bool test6_set;
 	bool probe_failed;		/* the probes' verdict, as applied */
-	struct ipmp_probe probe;
+	struct ipmp_probe probe[IPMP_NAF];
 	struct rcu_head rcu;
 };
 
@@ -138,6 +182,8 @@ struct ipmp_place {
 	bool standby;
 	__be32 test4;
 	u8 test4_plen;
+	struct in6_addr test6;
+	bool test6_set;
 };
 
 /* The members that carry traffic, for the data path. */
@@ -164,14 +210,15 @@ struct ipmp_group {
 	struct delayed_work announce_work;
 	struct delayed_work damp_work;
 	struct delayed_work probe_work;
-	struct ipmp_targets __rcu *targets;	/* in force */
-	__be32 static_tg[IPMP_TARGETS_MAX];	/* configured, RTNL */
-	unsigned int nstatic;
-	__be32 hosts[IPMP_TARGETS_MAX];		/* answered all-hosts, RTNL */
-	unsigned int nhosts;
+	/* Probe targets, per family (IPMP_AF4, IPMP_AF6). */
+	struct ipmp_targets __rcu *targets[IPMP_NAF];	/* in force */
+	struct in6_addr static_tg[IPMP_NAF][IPMP_TARGETS_MAX]; /* configured, RTNL */
+	unsigned int nstatic[IPMP_NAF];
+	struct in6_addr hosts[IPMP_NAF][IPMP_TARGETS_MAX]; /* answered all-hosts, RTNL */
+	unsigned int nhosts[IPMP_NAF];
 	spinlock_t heard_lock;			/* heard[] from softirq */
-	__be32 heard[IPMP_TARGETS_MAX];
-	unsigned int nheard;
+	struct in6_addr heard[IPMP_NAF][IPMP_TARGETS_MAX];
+	unsigned int nheard[IPMP_NAF];
 	struct delayed_work target_work;	/* discovery */
 	struct list_head places;		/* ipmp_place, RTNL */
 	struct delayed_work place_work;		/* devices taking places */
@@ -250,40 +297,62 @@ void ipmp_addr_exit(void);
 void ipmp_announce_init(struct ipmp_group *grp);
 void ipmp_announce_schedule(struct ipmp_group *grp);
 
-/* testaddr.c */
+/* testaddr.c: the IPv4 test address and what is sent from it */
 int ipmp_testaddr_set(struct ipmp_member *m, __be32 addr, u8 prefixlen,
 		      struct netlink_ext_ack *extack);
 int ipmp_testaddr_del(struct ipmp_member *m, __be32 addr,
 		      struct netlink_ext_ack *extack);
 bool ipmp_testaddr_rx(struct ipmp_member *m, struct sk_buff *skb);
+void ipmp_testaddr4_resolve(struct ipmp_member *m, __be32 src, __be32 target);
+void ipmp_testaddr4_echo(struct ipmp_member *m, __be32 src, __be32 dst,
+			 const u8 *dmac, u16 id, u16 seq, bool mcast);
 
-struct sk_buff *ipmp_icmp_alloc(struct net_device *dev, __be32 saddr,
-				__be32 daddr, int len);
-void ipmp_icmp_send(struct sk_buff *skb, const u8 *dmac);
+/* testaddr6.c: the IPv6 test address and what is sent from it */
+bool ipmp_test6(const struct ipmp_member *m, struct in6_addr *addr);
+int ipmp_testaddr6_set(struct ipmp_member *m, const struct in6_addr *addr,
+		       struct netlink_ext_ack *extack);
+int ipmp_testaddr6_del(struct ipmp_member *m, const struct in6_addr *addr,
+		       struct netlink_ext_ack *extack);
+bool ipmp_testaddr6_rx(struct ipmp_member *m, struct sk_buff *skb);
+void ipmp_testaddr6_resolve(struct ipmp_member *m, const struct in6_addr *src,
+			    const struct in6_addr *target);
+void ipmp_testaddr6_echo(struct ipmp_member *m, const struct in6_addr *src,
+			 const struct in6_addr *dst, const u8 *dmac, u16 id,
+			 u16 seq, bool mcast);
+void ipmp_testaddr6_release(struct ipmp_member *m);
+void ipmp_group_ipv6_init(struct net_device *dev);
 
 /* probe.c */
-void ipmp_probe_rx_echo(struct ipmp_member *m, __be32 saddr,
-			const struct icmphdr *icmp);
-void ipmp_probe_rx_arp(struct ipmp_member *m, __be32 sip, const u8 *sha);
+void ipmp_probe_rx_echo(struct ipmp_member *m, unsigned int af,
+			const struct in6_addr *saddr, u16 id, u16 seq);
+void ipmp_probe_rx_resolved(struct ipmp_member *m, unsigned int af,
+			    const struct in6_addr *addr, const u8 *mac);
+bool ipmp_probing_af(const struct ipmp_member *m, unsigned int af);
+bool ipmp_probe_test_addr(const struct ipmp_member *m, unsigned int af,
+			  struct in6_addr *addr);
 enum ipmp_probe_state ipmp_probe_state(const struct ipmp_member *m);
 bool ipmp_probe_no_targets(const struct ipmp_member *m);
+bool ipmp_probe_answered(const struct ipmp_member *m, u32 *rtt_us);
 void ipmp_probe_kick(struct ipmp_member *m);
 void ipmp_probe_reset(struct ipmp_member *m);
+void ipmp_probe_reset_af(struct ipmp_member *m, unsigned int af);
 void ipmp_probe_start(struct ipmp_member *m);
 void ipmp_probe_stop(struct ipmp_member *m);
-bool ipmp_probe_thinks_dead(struct ipmp_member *m, __be32 addr);
-void ipmp_probe_send_mcast(struct ipmp_member *m);
+bool ipmp_probe_thinks_dead(struct ipmp_member *m, unsigned int af,
+			    const struct in6_addr *addr);
+void ipmp_probe_send_mcast(struct ipmp_member *m, unsigned int af);
 void ipmp_probe_set_fdt(struct ipmp_group *grp, u32 fdt_ms);
 void ipmp_probe_set_probing(struct ipmp_group *grp);
 void ipmp_probe_group_init(struct ipmp_group *grp);
 void ipmp_probe_group_release(struct ipmp_group *grp);
 
 /* target.c */
-int ipmp_target_add(struct ipmp_group *grp, __be32 addr,
-		    struct netlink_ext_ack *extack);
-int ipmp_target_del(struct ipmp_group *grp, __be32 addr,
-		    struct netlink_ext_ack *extack);
-void ipmp_targets_heard(struct ipmp_group *grp, __be32 addr);
+int ipmp_target_add(struct ipmp_group *grp, unsigned int af,
+		    const struct in6_addr *addr, struct netlink_ext_ack *extack);
+int ipmp_target_del(struct ipmp_group *grp, unsigned int af,
+		    const struct in6_addr *addr, struct netlink_ext_ack *extack);
+void ipmp_targets_heard(struct ipmp_group *grp, unsigned int af,
+			const struct in6_addr *addr);
 void ipmp_targets_kick(struct ipmp_group *grp);
 void ipmp_targets_init(struct ipmp_group *grp);
 void ipmp_targets_release(struct ipmp_group *grp);
@@ -302,7 +371,8 @@ struct ipmp_member *ipmp_neigh_out(struct ipmp_group *grp, struct sk_buff *skb);
 
 /* One probe's outcome, for the probes multicast group (ipmpstat -p). */
 struct ipmp_probe_event {
-	__be32 target;
+	unsigned int af;
+	struct in6_addr target;
 	u16 seq;
 	bool lost;
 	ktime_t sent;			/* CLOCK_MONOTONIC */

@@ -226,6 +226,7 @@ void ipmp_member_del(struct ipmp_member *m)
 		    dev->name, grp->name);
 	ipmp_notify_member(m, IPMP_CMD_MEMBER_DEL);
 	ipmp_probe_stop(m);
+	ipmp_testaddr6_release(m);
 	ipmp_group_forget(grp, m);
 	list_del_rcu(&m->list);
 	grp->nmembers--;

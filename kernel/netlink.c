@@ -30,12 +30,15 @@ static const struct nla_policy ipmp_group_policy[IPMP_A_GROUP_MAX + 1] = {
 	[IPMP_A_GROUP_ANNOUNCE_COUNT]	= { .type = NLA_U32 },
 	[IPMP_A_GROUP_ANNOUNCE_INTERVAL] = { .type = NLA_U32 },
 	[IPMP_A_GROUP_NADDRS]	= IPMP_READ_ONLY("address count is read-only"),
-	[IPMP_A_GROUP_TARGET]	= NLA_POLICY_EXACT_LEN(4),
+	[IPMP_A_GROUP_TARGET]	= { .type = NLA_BINARY, .len = 16 },
 	[IPMP_A_GROUP_TARGETS]	= IPMP_READ_ONLY("add or delete targets one by one"),
 	[IPMP_A_GROUP_PROBING]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[IPMP_A_GROUP_FDT_CURRENT] = IPMP_READ_ONLY("the current FDT is read-only: set fdt"),
 	[IPMP_A_GROUP_TARGET_MODE] = IPMP_READ_ONLY("the target mode follows the targets"),
 	[IPMP_A_GROUP_STATIC_TARGETS] = IPMP_READ_ONLY("add or delete targets one by one"),
+	[IPMP_A_GROUP_TARGETS6]	= IPMP_READ_ONLY("add or delete targets one by one"),
+	[IPMP_A_GROUP_TARGET_MODE6] = IPMP_READ_ONLY("the target mode follows the targets"),
+	[IPMP_A_GROUP_STATIC_TARGETS6] = IPMP_READ_ONLY("add or delete targets one by one"),
 };
 
 static const struct nla_policy ipmp_member_policy[IPMP_A_MEMBER_MAX + 1] = {
@@ -50,9 +53,12 @@ static const struct nla_policy ipmp_member_policy[IPMP_A_MEMBER_MAX + 1] = {
 	[IPMP_A_MEMBER_PROBE]		= IPMP_READ_ONLY("probe state is read-only"),
 	[IPMP_A_MEMBER_OFFLINE]		= NLA_POLICY_MAX(NLA_U8, 1),
 	[IPMP_A_MEMBER_NADDRS]		= IPMP_READ_ONLY("address count is read-only"),
-	[IPMP_A_MEMBER_TESTADDR]	= NLA_POLICY_EXACT_LEN(4),
+	[IPMP_A_MEMBER_TESTADDR]	= { .type = NLA_BINARY, .len = 16 },
 	[IPMP_A_MEMBER_TESTADDR_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 32),
 	[IPMP_A_MEMBER_RTT_US]		= IPMP_READ_ONLY("round-trip time is read-only"),
+	[IPMP_A_MEMBER_TESTADDR6]	= IPMP_READ_ONLY("set an IPv6 test address with testaddr"),
+	[IPMP_A_MEMBER_TESTADDR6_CONFIGURED] =
+		IPMP_READ_ONLY("set an IPv6 test address with testaddr"),
 };
 
 static const struct nla_policy ipmp_addr_policy[IPMP_A_ADDR_MAX + 1] = {
@@ -212,10 +218,42 @@ static void ipmp_post_doit(const struct genl_split_ops *ops,
 	rtnl_unlock();
 }
 
+/* Addresses of family @af, 4 or 16 bytes each, as one attribute. */
+static int ipmp_put_addrs(struct sk_buff *skb, int type, unsigned int af,
+			  const struct in6_addr *a, unsigned int n)
+{
+	__be32 v4[IPMP_TARGETS_MAX];
+	unsigned int i;
+
+	if (!n)
+		return 0;
+	if (af == IPMP_AF6)
+		return nla_put(skb, type, n * sizeof(*a), a);
+	for (i = 0; i < n; i++)
+		v4[i] = ipmp_ip4_of(&a[i]);
+	return nla_put(skb, type, n * sizeof(v4[0]), v4);
+}
+
+static int ipmp_put_targets(struct sk_buff *skb, struct ipmp_group *grp,
+			    unsigned int af)
+{
+	struct ipmp_targets *tg = rtnl_dereference(grp->targets[af]);
+	bool v6 = af == IPMP_AF6;
+
+	if (nla_put_u8(skb, v6 ? IPMP_A_GROUP_TARGET_MODE6 : IPMP_A_GROUP_TARGET_MODE,
+		       tg ? tg->mode : IPMP_TARGETS_NONE) ||
+	    (tg && ipmp_put_addrs(skb, v6 ? IPMP_A_GROUP_TARGETS6 :
+					    IPMP_A_GROUP_TARGETS,
+				  af, tg->t, tg->n)))
+		return -EMSGSIZE;
+	return ipmp_put_addrs(skb, v6 ? IPMP_A_GROUP_STATIC_TARGETS6 :
+					IPMP_A_GROUP_STATIC_TARGETS,
+			      af, grp->static_tg[af], grp->nstatic[af]);
+}
+
 static int ipmp_fill_group(struct sk_buff *skb, struct ipmp_group *grp,
 			   u32 portid, u32 seq, int flags, u8 cmd)
 {
-	struct ipmp_targets *tg = rtnl_dereference(grp->targets);
 	struct nlattr *nest;
 	void *hdr;
 
@@ -238,13 +276,8 @@ static int ipmp_fill_group(struct sk_buff *skb, struct ipmp_group *grp,
 	    nla_put_u32(skb, IPMP_A_GROUP_ANNOUNCE_INTERVAL,
 			grp->announce_interval_ms) ||
 	    nla_put_u32(skb, IPMP_A_GROUP_NADDRS, READ_ONCE(grp->naddrs)) ||
-	    nla_put_u8(skb, IPMP_A_GROUP_TARGET_MODE,
-		       tg ? tg->mode : IPMP_TARGETS_NONE) ||
-	    (tg && tg->n &&
-	     nla_put(skb, IPMP_A_GROUP_TARGETS, tg->n * sizeof(__be32), tg->t)) ||
-	    (grp->nstatic &&
-	     nla_put(skb, IPMP_A_GROUP_STATIC_TARGETS,
-		     grp->nstatic * sizeof(__be32), grp->static_tg)))
+	    ipmp_put_targets(skb, grp, IPMP_AF4) ||
+	    ipmp_put_targets(skb, grp, IPMP_AF6))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -265,6 +298,8 @@ struct ipmp_member_view {
 	u32 flags, naddrs, rtt_us;
 	__be32 test4;
 	u8 test4_plen;
+	bool has_test6, test6_cfg;
+	struct in6_addr test6;
 };
 
 static int ipmp_fill_member_view(struct sk_buff *skb,
@@ -292,7 +327,10 @@ static int ipmp_fill_member_view(struct sk_buff *skb,
 	    nla_put_u32(skb, IPMP_A_MEMBER_NADDRS, v->naddrs) ||
 	    (v->test4 &&
 	     (nla_put_in_addr(skb, IPMP_A_MEMBER_TESTADDR, v->test4) ||
-	      nla_put_u8(skb, IPMP_A_MEMBER_TESTADDR_PREFIXLEN, v->test4_plen))))
+	      nla_put_u8(skb, IPMP_A_MEMBER_TESTADDR_PREFIXLEN, v->test4_plen))) ||
+	    (v->has_test6 &&
+	     (nla_put_in6_addr(skb, IPMP_A_MEMBER_TESTADDR6, &v->test6) ||
+	      nla_put_u8(skb, IPMP_A_MEMBER_TESTADDR6_CONFIGURED, v->test6_cfg))))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -311,12 +349,14 @@ static int ipmp_fill_member(struct sk_buff *skb, struct ipmp_member *m,
 		.state = ipmp_member_state(m), .flags = ipmp_member_flags(m),
 		.active = m->active, .standby = m->standby,
 		.link = m->link_up ? IPMP_LINK_UP : IPMP_LINK_DOWN,
-		.probe = ipmp_probe_state(m), .has_rtt = m->probe.answered,
-		.rtt_us = READ_ONCE(m->probe.rtt_us),
+		.probe = ipmp_probe_state(m),
 		.naddrs = READ_ONCE(m->nbound),
 		.test4 = m->test4, .test4_plen = m->test4_plen,
+		.test6_cfg = m->test6_set,
 	};
 
+	v.has_rtt = ipmp_probe_answered(m, &v.rtt_us);
+	v.has_test6 = ipmp_test6(m, &v.test6);
 	return ipmp_fill_member_view(skb, &v, portid, seq, flags, cmd);
 }
 
@@ -332,6 +372,8 @@ static int ipmp_fill_place(struct sk_buff *skb, struct ipmp_group *grp,
 		.standby = pl->standby, .link = IPMP_LINK_DOWN,
 		.probe = IPMP_PROBE_DISABLED,
 		.test4 = pl->test4, .test4_plen = pl->test4_plen,
+		.has_test6 = pl->test6_set, .test6_cfg = pl->test6_set,
+		.test6 = pl->test6,
 	};
 
 	return ipmp_fill_member_view(skb, &v, portid, seq, flags, cmd);
@@ -520,8 +562,10 @@ static int ipmp_fill_probe(struct sk_buff *skb, struct ipmp_member *m,
 	    nla_put_u32(skb, IPMP_A_PROBE_MEMBER_IFINDEX, m->dev->ifindex) ||
 	    nla_put_string(skb, IPMP_A_PROBE_MEMBER_IFNAME, m->dev->name) ||
 	    nla_put_u32(skb, IPMP_A_PROBE_GROUP_IFINDEX, m->grp->dev->ifindex) ||
-	    nla_put_u8(skb, IPMP_A_PROBE_FAMILY, AF_INET) ||
-	    nla_put_in_addr(skb, IPMP_A_PROBE_TARGET, ev->target) ||
+	    nla_put_u8(skb, IPMP_A_PROBE_FAMILY, ipmp_af_family(ev->af)) ||
+	    (ev->af == IPMP_AF6 ?
+	     nla_put_in6_addr(skb, IPMP_A_PROBE_TARGET, &ev->target) :
+	     nla_put_in_addr(skb, IPMP_A_PROBE_TARGET, ipmp_ip4_of(&ev->target))) ||
 	    nla_put_u32(skb, IPMP_A_PROBE_SEQ, ev->seq) ||
 	    nla_put_u8(skb, IPMP_A_PROBE_RESULT,
 		       ev->lost ? IPMP_PROBE_LOST : IPMP_PROBE_ACKED) ||
@@ -897,11 +941,32 @@ static int ipmp_member_set_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* An IPv4 or IPv6 address attribute: 4 or 16 bytes. */
+static int ipmp_get_ip(const struct nlattr *nla, struct in6_addr *addr,
+		       unsigned int *af, struct netlink_ext_ack *extack)
+{
+	switch (nla_len(nla)) {
+	case 4:
+		ipmp_ip4(addr, nla_get_in_addr(nla));
+		*af = IPMP_AF4;
+		return 0;
+	case 16:
+		*addr = nla_get_in6_addr(nla);
+		*af = IPMP_AF6;
+		return 0;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, nla,
+			    "an address is 4 bytes (IPv4) or 16 bytes (IPv6)");
+	return -EINVAL;
+}
+
 static int ipmp_testaddr_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[IPMP_A_MEMBER_MAX + 1];
 	struct ipmp_member *m = info->user_ptr[1];
-	__be32 addr;
+	bool del = info->genlhdr->cmd == IPMP_CMD_TESTADDR_DEL;
+	struct in6_addr addr;
+	unsigned int af;
 	u8 plen = 32;
 	int err;
 
@@ -914,13 +979,25 @@ static int ipmp_testaddr_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "missing test address");
 		return -EINVAL;
 	}
-	addr = nla_get_in_addr(tb[IPMP_A_MEMBER_TESTADDR]);
-	if (tb[IPMP_A_MEMBER_TESTADDR_PREFIXLEN])
-		plen = nla_get_u8(tb[IPMP_A_MEMBER_TESTADDR_PREFIXLEN]);
-	if (info->genlhdr->cmd == IPMP_CMD_TESTADDR_DEL)
-		err = ipmp_testaddr_del(m, addr, info->extack);
-	else
-		err = ipmp_testaddr_set(m, addr, plen, info->extack);
+	err = ipmp_get_ip(tb[IPMP_A_MEMBER_TESTADDR], &addr, &af, info->extack);
+	if (err)
+		return err;
+	if (af == IPMP_AF6) {
+		if (tb[IPMP_A_MEMBER_TESTADDR_PREFIXLEN]) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[IPMP_A_MEMBER_TESTADDR_PREFIXLEN],
+					    "an IPv6 test address is link-local: it takes no prefix length");
+			return -EINVAL;
+		}
+		err = del ? ipmp_testaddr6_del(m, &addr, info->extack) :
+			    ipmp_testaddr6_set(m, &addr, info->extack);
+	} else {
+		if (tb[IPMP_A_MEMBER_TESTADDR_PREFIXLEN])
+			plen = nla_get_u8(tb[IPMP_A_MEMBER_TESTADDR_PREFIXLEN]);
+		err = del ? ipmp_testaddr_del(m, ipmp_ip4_of(&addr), info->extack) :
+			    ipmp_testaddr_set(m, ipmp_ip4_of(&addr), plen,
+					      info->extack);
+	}
 	if (!err)
 		ipmp_notify_member(m, IPMP_CMD_MEMBER_SET);
 	return err;
@@ -930,7 +1007,8 @@ static int ipmp_target_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[IPMP_A_GROUP_MAX + 1];
 	struct ipmp_group *grp = info->user_ptr[0];
-	__be32 addr;
+	struct in6_addr addr;
+	unsigned int af;
 	int err;
 
 	err = ipmp_parse_group(info, tb);
@@ -942,11 +1020,13 @@ static int ipmp_target_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "missing target");
 		return -EINVAL;
 	}
-	addr = nla_get_in_addr(tb[IPMP_A_GROUP_TARGET]);
+	err = ipmp_get_ip(tb[IPMP_A_GROUP_TARGET], &addr, &af, info->extack);
+	if (err)
+		return err;
 	if (info->genlhdr->cmd == IPMP_CMD_TARGET_DEL)
-		err = ipmp_target_del(grp, addr, info->extack);
+		err = ipmp_target_del(grp, af, &addr, info->extack);
 	else
-		err = ipmp_target_add(grp, addr, info->extack);
+		err = ipmp_target_add(grp, af, &addr, info->extack);
 	if (!err)
 		ipmp_notify_group(grp, IPMP_CMD_GROUP_SET);
 	return err;

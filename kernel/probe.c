@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Probe-based failure detection: every member with a test address sends
- * ICMP echo requests from it, out of itself, to the group's targets in turn,
+ * ICMP (IPv4) or ICMPv6 echo requests from it, out of itself, to the group's
+ * targets of that family in turn,
  * every FDT/7 times a random factor in [0.5, 1].  A probe not answered
  * within FDT/10 is lost; IPMP_PROBE_FAILS losses in a row fail the member,
  * IPMP_PROBE_REPAIRS replies in a row repair it.  Target MACs are resolved
- * by the member itself, with ARP from its test address, so that a dead path
- * cannot borrow another member's neighbour entry.
+ * by the member itself, with ARP or NS from its test address, so that a
+ * dead path cannot borrow another member's neighbour entry.
+ *
+ * Each family probes on its own (struct ipmp_probe, one per family); a
+ * member probing in both is failed when both fail and repaired when either
+ * is repaired.  A family without targets has no say.
  *
  * Each member keeps a conservative round-trip time per target (Jacobson:
  * smoothed RTT + 4 x mean deviation).  When it does not fit the probe
@@ -33,7 +38,6 @@
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
-#include <net/arp.h>
 #include <net/ip.h>
 #include "ipmp.h"
 
@@ -67,22 +71,47 @@ static unsigned long ipmp_probe_timeout(u32 fdt_ms)
 	return max(msecs_to_jiffies(fdt_ms / 10), 1UL);
 }
 
+/* The test address of family @af the member probes from, if it has one. */
+bool ipmp_probe_test_addr(const struct ipmp_member *m, unsigned int af,
+			  struct in6_addr *addr)
+{
+	__be32 test4;
+
+	if (af == IPMP_AF6)
+		return ipmp_test6(m, addr);
+	test4 = READ_ONCE(m->test4);
+	if (test4 && addr)
+		ipmp_ip4(addr, test4);
+	return test4 != 0;
+}
+
+bool ipmp_probing_af(const struct ipmp_member *m, unsigned int af)
+{
+	return READ_ONCE(m->grp->probing) && ipmp_probe_test_addr(m, af, NULL);
+}
+
 static bool ipmp_probing(const struct ipmp_member *m)
 {
-	return READ_ONCE(m->test4) && READ_ONCE(m->grp->probing);
+	return ipmp_probing_af(m, IPMP_AF4) || ipmp_probing_af(m, IPMP_AF6);
 }
 
 /* The member's view of target @idx, started afresh if it was another's. */
 static struct ipmp_probe_tgt *ipmp_probe_tgt(struct ipmp_probe *p,
-					     unsigned int idx, __be32 addr)
+					     unsigned int idx,
+					     const struct in6_addr *addr)
 {
 	struct ipmp_probe_tgt *t = &p->tgt[idx];
 
-	if (t->addr != addr) {
+	if (!ipv6_addr_equal(&t->addr, addr)) {
 		memset(t, 0, sizeof(*t));
-		t->addr = addr;
+		t->addr = *addr;
 	}
 	return t;
+}
+
+static bool ipmp_tgt_used(const struct ipmp_probe_tgt *t)
+{
+	return !ipv6_addr_any(&t->addr);
 }
 
 /* The view of the target a slot probed, unless the targets changed since. */
@@ -91,7 +120,7 @@ static struct ipmp_probe_tgt *ipmp_slot_tgt(struct ipmp_probe *p,
 {
 	struct ipmp_probe_tgt *t = &p->tgt[s->idx];
 
-	return t->addr == s->target ? t : NULL;
+	return ipv6_addr_equal(&t->addr, &s->target) ? t : NULL;
 }
 
 static u32 ipmp_tgt_crtt(const struct ipmp_probe_tgt *t)
@@ -125,10 +154,10 @@ static u32 ipmp_tgt_crtt_with(const struct ipmp_probe_tgt *t, u32 m)
 }
 
 /* A verdict changed: let the state machine know, under RTNL. */
-static void ipmp_probe_verdict(struct ipmp_member *m, bool failed)
+static void ipmp_probe_verdict(struct ipmp_probe *p, bool failed)
 {
-	m->probe.failed = failed;
-	queue_delayed_work(system_highpri_wq, &m->grp->probe_work, 0);
+	WRITE_ONCE(p->failed, failed);
+	queue_delayed_work(system_highpri_wq, &p->m->grp->probe_work, 0);
 }
 
 /* Known to answer within @limit_us. */
@@ -141,36 +170,40 @@ static bool ipmp_tgt_fast(const struct ipmp_probe_tgt *t, u32 limit_us)
  * A target too slow for the probe interval while at least three others
  * are fast is the target's problem, not the path's: leave it out a while.
  */
-static bool ipmp_tgt_outlier(struct ipmp_member *m, struct ipmp_probe_tgt *t,
+static bool ipmp_tgt_outlier(struct ipmp_probe *p, struct ipmp_probe_tgt *t,
 			     u32 interval_us)
 {
-	struct ipmp_probe *p = &m->probe;
 	unsigned int i, fast = 0;
 
 	for (i = 0; i < IPMP_TARGETS_MAX; i++)
-		if (&p->tgt[i] != t && p->tgt[i].addr && !p->tgt[i].skip &&
+		if (&p->tgt[i] != t && ipmp_tgt_used(&p->tgt[i]) && !p->tgt[i].skip &&
 		    ipmp_tgt_fast(&p->tgt[i], interval_us / 2))
 			fast++;
 	return fast >= IPMP_PROBE_FAST_OTHERS;
 }
 
 static void ipmp_tgt_skip(struct ipmp_probe_tgt *t, bool dead,
-			  struct ipmp_member *m)
+			  struct ipmp_probe *p)
 {
+	struct ipmp_member *m = p->m;
+	char a[IPMP_IP_STRLEN];
+
 	t->skip = true;
 	t->dead = dead;
 	t->retry = jiffies + msecs_to_jiffies(READ_ONCE(target_retry_ms));
 	t->rtt_ok = false;
 	t->deferred_us = 0;
 	t->losses = 0;
-	netdev_info(m->grp->dev, "probe target %pI4 is %s from %s of group %s: left out for %u ms\n",
-		    &t->addr, dead ? "dead" : "slow", m->dev->name, m->grp->name,
+	netdev_info(m->grp->dev, "probe target %s is %s from %s of group %s: left out for %u ms\n",
+		    ipmp_ip_str(a, p->af, &t->addr), dead ? "dead" : "slow",
+		    m->dev->name, m->grp->name,
 		    READ_ONCE(target_retry_ms));
 }
 
 /* The targets answer too slowly for the FDT in force: make it longer. */
-static void ipmp_probe_raise_fdt(struct ipmp_member *m, u32 crtt_us)
+static void ipmp_probe_raise_fdt(struct ipmp_probe *p, u32 crtt_us)
 {
+	struct ipmp_member *m = p->m;
 	struct ipmp_group *grp = m->grp;
 	u32 cur = READ_ONCE(grp->fdt_cur_ms);
 	u32 want = min_t(u64, DIV_ROUND_UP_ULL((u64)crtt_us * 14, 1000),
@@ -181,8 +214,9 @@ static void ipmp_probe_raise_fdt(struct ipmp_member *m, u32 crtt_us)
 	WRITE_ONCE(grp->fdt_raised, jiffies);
 	WRITE_ONCE(grp->fdt_changed, true);	/* announced by the work */
 	queue_delayed_work(system_highpri_wq, &grp->probe_work, 0);
-	netdev_info(grp->dev, "Cannot meet requested failure detection time of %u ms on (inet %s) new failure detection time for group \"%s\" is %u ms\n",
-		    grp->fdt_ms, m->dev->name, grp->name, want);
+	netdev_info(grp->dev, "Cannot meet requested failure detection time of %u ms on (%s %s) new failure detection time for group \"%s\" is %u ms\n",
+		    grp->fdt_ms, p->af == IPMP_AF6 ? "inet6" : "inet",
+		    m->dev->name, grp->name, want);
 }
 
 /* Fold in the suspect samples held back on every target of the member. */
@@ -207,14 +241,14 @@ static bool ipmp_probe_flush_deferred(struct ipmp_probe *p)
  * one, of any target, confirms it: one late reply does not stretch the FDT,
  * and targets that are all slow stretch it before their losses add up.
  */
-static void ipmp_probe_rtt(struct ipmp_member *m, struct ipmp_probe_tgt *t,
+static void ipmp_probe_rtt(struct ipmp_probe *p, struct ipmp_probe_tgt *t,
 			   u32 rtt_us)
 {
-	struct ipmp_group *grp = m->grp;
+	struct ipmp_group *grp = p->m->grp;
 	u32 interval_us = READ_ONCE(grp->fdt_cur_ms) * 1000 / 7, crtt;
 
 	if (ipmp_tgt_crtt_with(t, rtt_us) > interval_us) {
-		if (!ipmp_probe_flush_deferred(&m->probe)) {
+		if (!ipmp_probe_flush_deferred(p)) {
 			t->deferred_us = rtt_us;
 			return;
 		}
@@ -224,10 +258,10 @@ static void ipmp_probe_rtt(struct ipmp_member *m, struct ipmp_probe_tgt *t,
 	ipmp_tgt_sample(t, rtt_us);
 	crtt = ipmp_tgt_crtt(t);
 	if (crtt > interval_us) {
-		if (ipmp_tgt_outlier(m, t, interval_us))
-			ipmp_tgt_skip(t, false, m);
+		if (ipmp_tgt_outlier(p, t, interval_us))
+			ipmp_tgt_skip(t, false, p);
 		else
-			ipmp_probe_raise_fdt(m, crtt);
+			ipmp_probe_raise_fdt(p, crtt);
 	} else if (crtt < interval_us / 4 &&
 		   READ_ONCE(grp->fdt_cur_ms) > READ_ONCE(grp->fdt_ms) &&
 		   !READ_ONCE(grp->fdt_check) &&
@@ -238,12 +272,12 @@ static void ipmp_probe_rtt(struct ipmp_member *m, struct ipmp_probe_tgt *t,
 	}
 }
 
-static void ipmp_probe_event(struct ipmp_member *m, struct ipmp_probe_slot *s,
+static void ipmp_probe_event(struct ipmp_probe *p, struct ipmp_probe_slot *s,
 			     bool lost, u32 rtt_us)
 {
-	struct ipmp_probe_tgt *t = ipmp_slot_tgt(&m->probe, s);
+	struct ipmp_probe_tgt *t = ipmp_slot_tgt(p, s);
 	struct ipmp_probe_event ev = {
-		.target = s->target, .seq = s->seq, .lost = lost,
+		.af = p->af, .target = s->target, .seq = s->seq, .lost = lost,
 		.sent = s->sent, .netrtt_us = rtt_us, .rtt_us = rtt_us,
 	};
 
@@ -251,13 +285,13 @@ static void ipmp_probe_event(struct ipmp_member *m, struct ipmp_probe_slot *s,
 		ev.rttavg_us = max(t->sa / 8, 1U);
 		ev.rttdev_us = t->sv / 4;
 	}
-	ipmp_notify_probe(m, &ev);
+	ipmp_notify_probe(p->m, &ev);
 }
 
-static void ipmp_probe_success(struct ipmp_member *m, struct ipmp_probe_slot *s,
+static void ipmp_probe_success(struct ipmp_probe *p, struct ipmp_probe_slot *s,
 			       ktime_t now)
 {
-	struct ipmp_probe *p = &m->probe;
+	struct ipmp_member *m = p->m;
 	u32 rtt_us = ktime_us_delta(now, s->sent);
 	struct ipmp_probe_tgt *t = ipmp_slot_tgt(p, s);
 
@@ -268,25 +302,25 @@ static void ipmp_probe_success(struct ipmp_member *m, struct ipmp_probe_slot *s,
 	p->losses = 0;
 	if (t) {
 		t->losses = 0;
-		ipmp_probe_rtt(m, t, rtt_us);
+		ipmp_probe_rtt(p, t, rtt_us);
 	}
-	ipmp_probe_event(m, s, false, rtt_us);
+	ipmp_probe_event(p, s, false, rtt_us);
 	if (p->replies < IPMP_PROBE_REPAIRS)
 		p->replies++;
 	if (p->failed && p->replies >= IPMP_PROBE_REPAIRS)
-		ipmp_probe_verdict(m, false);
+		ipmp_probe_verdict(p, false);
 }
 
-static void ipmp_probe_loss(struct ipmp_member *m, struct ipmp_probe_slot *s)
+static void ipmp_probe_loss(struct ipmp_probe *p, struct ipmp_probe_slot *s)
 {
-	struct ipmp_probe *p = &m->probe;
+	struct ipmp_member *m = p->m;
 	struct ipmp_probe_tgt *t = ipmp_slot_tgt(p, s);
 
 	s->state = IPMP_SLOT_LOST;
 	if (t)
 		t->mac_stale = true;	/* ask for it again with the next probe */
 	p->replies = 0;
-	ipmp_probe_event(m, s, true, 0);
+	ipmp_probe_event(p, s, true, 0);
 	if (!READ_ONCE(m->grp->probe_heard))
 		return;
 	if (!p->losses)
@@ -297,27 +331,27 @@ static void ipmp_probe_loss(struct ipmp_member *m, struct ipmp_probe_slot *s)
 		t->losses++;
 	/* Others answer: it is the target.  Also once a failed path is back. */
 	if (t && t->losses >= IPMP_PROBE_FAILS && p->losses < IPMP_PROBE_FAILS)
-		ipmp_tgt_skip(t, true, m);
+		ipmp_tgt_skip(t, true, p);
 	if (!p->failed && p->losses >= IPMP_PROBE_FAILS)
-		ipmp_probe_verdict(m, true);
+		ipmp_probe_verdict(p, true);
 }
 
-static void ipmp_probe_expire(struct ipmp_member *m)
+static void ipmp_probe_expire(struct ipmp_probe *p)
 {
 	struct ipmp_probe_slot *s;
 
-	for (s = m->probe.slot; s < m->probe.slot + IPMP_PROBE_WINDOW; s++)
+	for (s = p->slot; s < p->slot + IPMP_PROBE_WINDOW; s++)
 		if (s->state == IPMP_SLOT_SENT &&
 		    time_after_eq(jiffies, s->deadline))
-			ipmp_probe_loss(m, s);
+			ipmp_probe_loss(p, s);
 }
 
 /* A free slot, else the oldest lost one, else the oldest in flight (lost). */
-static struct ipmp_probe_slot *ipmp_probe_slot(struct ipmp_member *m)
+static struct ipmp_probe_slot *ipmp_probe_slot(struct ipmp_probe *p)
 {
 	struct ipmp_probe_slot *s, *lost = NULL, *sent = NULL;
 
-	for (s = m->probe.slot; s < m->probe.slot + IPMP_PROBE_WINDOW; s++) {
+	for (s = p->slot; s < p->slot + IPMP_PROBE_WINDOW; s++) {
 		if (s->state == IPMP_SLOT_FREE)
 			return s;
 		if (s->state == IPMP_SLOT_LOST &&
@@ -329,40 +363,51 @@ static struct ipmp_probe_slot *ipmp_probe_slot(struct ipmp_member *m)
 	}
 	if (lost)
 		return lost;
-	ipmp_probe_loss(m, sent);
+	ipmp_probe_loss(p, sent);
 	return sent;
 }
 
-static void ipmp_probe_send(struct ipmp_member *m, __be32 test,
+/* Ask for @t's MAC from the test address: ARP request or NS. */
+static void ipmp_probe_xmit_resolve(struct ipmp_probe *p,
+				    const struct in6_addr *test,
+				    const struct ipmp_probe_tgt *t)
+{
+	if (p->af == IPMP_AF6)
+		ipmp_testaddr6_resolve(p->m, test, &t->addr);
+	else
+		ipmp_testaddr4_resolve(p->m, ipmp_ip4_of(test),
+				       ipmp_ip4_of(&t->addr));
+}
+
+static void ipmp_probe_xmit_echo(struct ipmp_probe *p,
+				 const struct in6_addr *test,
+				 const struct in6_addr *dst, const u8 *dmac,
+				 u16 seq, bool mcast)
+{
+	if (p->af == IPMP_AF6)
+		ipmp_testaddr6_echo(p->m, test, dst, dmac, p->id, seq, mcast);
+	else
+		ipmp_testaddr4_echo(p->m, ipmp_ip4_of(test), ipmp_ip4_of(dst),
+				    dmac, p->id, seq, mcast);
+}
+
+static void ipmp_probe_send(struct ipmp_probe *p, const struct in6_addr *test,
 			    struct ipmp_probe_tgt *t, unsigned int idx, u32 fdt)
 {
-	struct ipmp_probe *p = &m->probe;
-	struct ipmp_probe_slot *s = ipmp_probe_slot(m);
-	struct sk_buff *skb;
-	struct icmphdr *icmp;
+	struct ipmp_probe_slot *s = ipmp_probe_slot(p);
 
 	*s = (struct ipmp_probe_slot) {
 		.state = IPMP_SLOT_SENT, .idx = idx, .target = t->addr,
-		.arp = !t->mac_ok, .seq = ++p->seq, .sent = ktime_get(),
+		.resolve = !t->mac_ok, .seq = ++p->seq, .sent = ktime_get(),
 		.deadline = jiffies + ipmp_probe_timeout(fdt),
 	};
-	if (s->arp || t->mac_stale) {
+	if (s->resolve || t->mac_stale) {
 		t->mac_stale = false;
-		skb = arp_create(ARPOP_REQUEST, ETH_P_ARP, t->addr, m->dev, test,
-				 NULL, m->dev->dev_addr, NULL);
-		if (skb)
-			arp_xmit(skb);
-		if (s->arp)
+		ipmp_probe_xmit_resolve(p, test, t);
+		if (s->resolve)
 			return;
 	}
-	skb = ipmp_icmp_alloc(m->dev, test, t->addr, sizeof(*icmp));
-	if (!skb)
-		return;
-	icmp = icmp_hdr(skb);
-	icmp->type = ICMP_ECHO;
-	icmp->un.echo.id = htons(p->id);
-	icmp->un.echo.sequence = htons(s->seq);
-	ipmp_icmp_send(skb, t->mac);
+	ipmp_probe_xmit_echo(p, test, &t->addr, t->mac, s->seq, false);
 }
 
 /*
@@ -378,7 +423,7 @@ static struct ipmp_probe_tgt *ipmp_probe_next(struct ipmp_probe *p,
 
 	for (i = 0; i < tg->n; i++) {
 		k = p->next++ % tg->n;
-		t = ipmp_probe_tgt(p, k, tg->t[k]);
+		t = ipmp_probe_tgt(p, k, &tg->t[k]);
 		if (t->skip && time_after_eq(jiffies, t->retry)) {
 			t->skip = false;
 			t->dead = false;
@@ -401,12 +446,12 @@ static struct ipmp_probe_tgt *ipmp_probe_next(struct ipmp_probe *p,
 
 static void ipmp_probe_timer(struct timer_list *tl)
 {
-	struct ipmp_member *m = from_timer(m, tl, probe.timer);
-	struct ipmp_probe *p = &m->probe;
+	struct ipmp_probe *p = from_timer(p, tl, timer);
+	struct ipmp_member *m = p->m;
 	u32 fdt = READ_ONCE(m->grp->fdt_cur_ms);
-	__be32 test = READ_ONCE(m->test4);
 	struct ipmp_targets *tg;
 	struct ipmp_probe_tgt *t;
+	struct in6_addr test;
 	unsigned int idx;
 	bool armed;
 
@@ -415,13 +460,14 @@ static void ipmp_probe_timer(struct timer_list *tl)
 		spin_unlock(&p->lock);
 		return;
 	}
-	ipmp_probe_expire(m);
+	ipmp_probe_expire(p);
 	rcu_read_lock();
-	tg = rcu_dereference(m->grp->targets);
-	armed = ipmp_probing(m) && tg && tg->n;
+	tg = rcu_dereference(m->grp->targets[p->af]);
+	armed = READ_ONCE(m->grp->probing) &&
+		ipmp_probe_test_addr(m, p->af, &test) && tg && tg->n;
 	if (armed && netif_running(m->dev)) {
 		t = ipmp_probe_next(p, tg, &idx);
-		ipmp_probe_send(m, test, t, idx, fdt);
+		ipmp_probe_send(p, &test, t, idx, fdt);
 	}
 	rcu_read_unlock();
 	/* Nothing to probe: ipmp_probe_kick() starts again when there is. */
@@ -431,30 +477,29 @@ static void ipmp_probe_timer(struct timer_list *tl)
 }
 
 /* An echo reply to the member's test address: match id, sequence, source. */
-void ipmp_probe_rx_echo(struct ipmp_member *m, __be32 saddr,
-			const struct icmphdr *icmp)
+void ipmp_probe_rx_echo(struct ipmp_member *m, unsigned int af,
+			const struct in6_addr *saddr, u16 id, u16 seq)
 {
-	struct ipmp_probe *p = &m->probe;
-	u16 seq = ntohs(icmp->un.echo.sequence);
+	struct ipmp_probe *p = &m->probe[af];
 	struct ipmp_probe_slot *s;
 	ktime_t now = ktime_get();
 
-	if (ntohs(icmp->un.echo.id) != p->id)
+	if (id != p->id)
 		return;
 	spin_lock(&p->lock);
 	if (p->mcast_seq && seq == p->mcast_seq) {
 		spin_unlock(&p->lock);
-		ipmp_targets_heard(m->grp, saddr);
+		ipmp_targets_heard(m->grp, af, saddr);
 		return;
 	}
 	for (s = p->slot; s < p->slot + IPMP_PROBE_WINDOW; s++) {
-		if (s->state == IPMP_SLOT_FREE || s->arp || s->seq != seq ||
-		    s->target != saddr)
+		if (s->state == IPMP_SLOT_FREE || s->resolve || s->seq != seq ||
+		    !ipv6_addr_equal(&s->target, saddr))
 			continue;
 		if (s->state == IPMP_SLOT_SENT)
-			ipmp_probe_success(m, s, now);
+			ipmp_probe_success(p, s, now);
 		else if (ipmp_slot_tgt(p, s))	/* late: only its time counts */
-			ipmp_probe_rtt(m, ipmp_slot_tgt(p, s),
+			ipmp_probe_rtt(p, ipmp_slot_tgt(p, s),
 				       ktime_us_delta(now, s->sent));
 		s->state = IPMP_SLOT_FREE;
 		break;
@@ -462,102 +507,177 @@ void ipmp_probe_rx_echo(struct ipmp_member *m, __be32 saddr,
 	spin_unlock(&p->lock);
 }
 
-/* An ARP reply to the test address: the MAC of a target, seen by this member. */
-void ipmp_probe_rx_arp(struct ipmp_member *m, __be32 sip, const u8 *sha)
+/* The MAC of a target (ARP reply or NA to the test address), seen by @m. */
+void ipmp_probe_rx_resolved(struct ipmp_member *m, unsigned int af,
+			    const struct in6_addr *addr, const u8 *mac)
 {
-	struct ipmp_probe *p = &m->probe;
+	struct ipmp_probe *p = &m->probe[af];
 	struct ipmp_probe_slot *s;
 	unsigned int i;
 
 	spin_lock(&p->lock);
 	for (i = 0; i < IPMP_TARGETS_MAX; i++) {
-		if (p->tgt[i].addr == sip) {
-			ether_addr_copy(p->tgt[i].mac, sha);
+		if (ipv6_addr_equal(&p->tgt[i].addr, addr)) {
+			ether_addr_copy(p->tgt[i].mac, mac);
 			p->tgt[i].mac_ok = true;
 		}
 	}
 	for (s = p->slot; s < p->slot + IPMP_PROBE_WINDOW; s++)
-		if (s->state == IPMP_SLOT_SENT && s->arp && s->target == sip)
+		if (s->state == IPMP_SLOT_SENT && s->resolve &&
+		    ipv6_addr_equal(&s->target, addr))
 			s->state = IPMP_SLOT_FREE;	/* neither lost nor answered */
 	spin_unlock(&p->lock);
 }
 
-/* The member would probe, but the group has no target. */
+static bool ipmp_af_has_targets(const struct ipmp_member *m, unsigned int af)
+{
+	struct ipmp_targets *tg = rtnl_dereference(m->grp->targets[af]);
+
+	return tg && tg->n;
+}
+
+/* A family whose probes have a say: it probes and has targets. */
+static bool ipmp_af_counts(const struct ipmp_member *m, unsigned int af)
+{
+	return ipmp_probing_af(m, af) && ipmp_af_has_targets(m, af);
+}
+
+/* The member would probe, but the group has no target in its families. */
 bool ipmp_probe_no_targets(const struct ipmp_member *m)
 {
-	struct ipmp_targets *tg = rtnl_dereference(m->grp->targets);
+	return ipmp_probing(m) && !ipmp_af_counts(m, IPMP_AF4) &&
+	       !ipmp_af_counts(m, IPMP_AF6);
+}
 
-	return ipmp_probing(m) && (!tg || !tg->n);
+/* Some family got a reply; @rtt_us is the last one's time. */
+bool ipmp_probe_answered(const struct ipmp_member *m, u32 *rtt_us)
+{
+	const struct ipmp_probe *last = NULL, *p;
+
+	for (p = m->probe; p < m->probe + IPMP_NAF; p++)
+		if (p->answered &&
+		    (!last || ktime_after(READ_ONCE(p->last_ack),
+					  READ_ONCE(last->last_ack))))
+			last = p;
+	if (last && rtt_us)
+		*rtt_us = READ_ONCE(last->rtt_us);
+	return last;
 }
 
 enum ipmp_probe_state ipmp_probe_state(const struct ipmp_member *m)
 {
-	struct ipmp_targets *tg = rtnl_dereference(m->grp->targets);
-
 	if (!ipmp_probing(m))
 		return IPMP_PROBE_DISABLED;
-	if (!tg || !tg->n)
+	if (ipmp_probe_no_targets(m))
 		return IPMP_PROBE_UNKNOWN;
 	if (m->probe_failed)
 		return IPMP_PROBE_FAILED;
-	return m->probe.answered ? IPMP_PROBE_OK : IPMP_PROBE_UNKNOWN;
+	return ipmp_probe_answered(m, NULL) ? IPMP_PROBE_OK : IPMP_PROBE_UNKNOWN;
 }
 
 /* Probe soon, after the settings changed. */
 void ipmp_probe_kick(struct ipmp_member *m)
 {
-	spin_lock_bh(&m->probe.lock);
-	if (!m->probe.stopping)
-		mod_timer(&m->probe.timer, jiffies + 1);
-	spin_unlock_bh(&m->probe.lock);
+	struct ipmp_probe *p;
+
+	for (p = m->probe; p < m->probe + IPMP_NAF; p++) {
+		spin_lock_bh(&p->lock);
+		if (!p->stopping)
+			mod_timer(&p->timer, jiffies + 1);
+		spin_unlock_bh(&p->lock);
+	}
 	ipmp_targets_kick(m->grp);
 }
 
 /* Is @addr a target this member left out as dead? */
-bool ipmp_probe_thinks_dead(struct ipmp_member *m, __be32 addr)
+bool ipmp_probe_thinks_dead(struct ipmp_member *m, unsigned int af,
+			    const struct in6_addr *addr)
 {
+	struct ipmp_probe *p = &m->probe[af];
 	bool skip = false;
 	unsigned int i;
 
-	spin_lock_bh(&m->probe.lock);
+	spin_lock_bh(&p->lock);
 	for (i = 0; i < IPMP_TARGETS_MAX; i++)
-		if (m->probe.tgt[i].addr == addr && m->probe.tgt[i].dead)
+		if (ipv6_addr_equal(&p->tgt[i].addr, addr) && p->tgt[i].dead)
 			skip = true;
-	spin_unlock_bh(&m->probe.lock);
+	spin_unlock_bh(&p->lock);
 	return skip;
 }
 
-/* An ICMP echo to all-hosts from the member's test address (discovery). */
-void ipmp_probe_send_mcast(struct ipmp_member *m)
+/* An echo to all-hosts from the member's test address (discovery). */
+void ipmp_probe_send_mcast(struct ipmp_member *m, unsigned int af)
 {
-	static const u8 allhosts[ETH_ALEN] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
-	__be32 test = READ_ONCE(m->test4);
-	struct ipmp_probe *p = &m->probe;
-	struct icmphdr *icmp;
-	struct sk_buff *skb;
+	static const u8 allhosts4[ETH_ALEN] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	static const u8 allhosts6[ETH_ALEN] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
+	struct ipmp_probe *p = &m->probe[af];
+	struct in6_addr test, all;
+	u16 seq;
 
-	if (!test || !netif_running(m->dev))
+	if (!ipmp_probe_test_addr(m, af, &test) || !netif_running(m->dev))
 		return;
-	skb = ipmp_icmp_alloc(m->dev, test, htonl(INADDR_ALLHOSTS_GROUP),
-			      sizeof(*icmp));
-	if (!skb)
-		return;
-	ip_hdr(skb)->ttl = 1;
-	ip_send_check(ip_hdr(skb));
-	icmp = icmp_hdr(skb);
-	icmp->type = ICMP_ECHO;
-	icmp->un.echo.id = htons(p->id);
+	if (af == IPMP_AF6)
+		ipv6_addr_set(&all, htonl(0xff020000), 0, 0, htonl(1));
+	else
+		ipmp_ip4(&all, htonl(INADDR_ALLHOSTS_GROUP));
 	spin_lock_bh(&p->lock);
 	p->mcast_seq = ++p->seq;
-	icmp->un.echo.sequence = htons(p->mcast_seq);
+	seq = p->mcast_seq;
 	spin_unlock_bh(&p->lock);
-	ipmp_icmp_send(skb, allhosts);
+	ipmp_probe_xmit_echo(p, &test, &all,
+			     af == IPMP_AF6 ? allhosts6 : allhosts4, seq, true);
 }
 
-/* Forget what the probes said, when they cannot be trusted any longer. */
-void ipmp_probe_reset(struct ipmp_member *m)
+/*
+ * The member's probes, both families together: failed when every family
+ * that has a say failed (and some has), repaired when any is repaired.
+ */
+static bool ipmp_probe_member_failed(const struct ipmp_member *m)
 {
-	struct ipmp_probe *p = &m->probe;
+	bool any = false;
+	unsigned int af;
+
+	for (af = 0; af < IPMP_NAF; af++) {
+		if (!ipmp_af_counts(m, af))
+			continue;
+		if (!READ_ONCE(m->probe[af].failed))
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+/* When the member's probes started failing: the earliest failed family's. */
+static ktime_t ipmp_probe_first_loss(const struct ipmp_member *m)
+{
+	ktime_t since = KTIME_MAX, t;
+	unsigned int af;
+
+	for (af = 0; af < IPMP_NAF; af++) {
+		t = READ_ONCE(m->probe[af].first_loss);
+		if (READ_ONCE(m->probe[af].failed) && ktime_before(t, since))
+			since = t;
+	}
+	return since;
+}
+
+static ktime_t ipmp_probe_last_ack(const struct ipmp_member *m)
+{
+	ktime_t last = 0, t;
+	unsigned int af;
+
+	for (af = 0; af < IPMP_NAF; af++) {
+		t = READ_ONCE(m->probe[af].last_ack);
+		if (ktime_after(t, last))
+			last = t;
+	}
+	return last;
+}
+
+/* Forget what one family's probes said. */
+void ipmp_probe_reset_af(struct ipmp_member *m, unsigned int af)
+{
+	struct ipmp_probe *p = &m->probe[af];
 
 	spin_lock_bh(&p->lock);
 	memset(p->slot, 0, sizeof(p->slot));
@@ -567,25 +687,47 @@ void ipmp_probe_reset(struct ipmp_member *m)
 	p->failed = false;
 	p->answered = false;
 	spin_unlock_bh(&p->lock);
+	/* What is left may not fail the member; a new failure is the work's. */
+	if (m->probe_failed && !ipmp_probe_member_failed(m))
+		m->probe_failed = false;
+}
+
+/* Forget what the probes said, when they cannot be trusted any longer. */
+void ipmp_probe_reset(struct ipmp_member *m)
+{
+	unsigned int af;
+
+	for (af = 0; af < IPMP_NAF; af++)
+		ipmp_probe_reset_af(m, af);
 	m->probe_failed = false;
 }
 
 void ipmp_probe_start(struct ipmp_member *m)
 {
-	struct ipmp_probe *p = &m->probe;
+	unsigned int af;
 
-	spin_lock_init(&p->lock);
-	timer_setup(&p->timer, ipmp_probe_timer, 0);
-	p->id = get_random_u16();
-	mod_timer(&p->timer, jiffies + 1);
+	for (af = 0; af < IPMP_NAF; af++) {
+		struct ipmp_probe *p = &m->probe[af];
+
+		p->m = m;
+		p->af = af;
+		spin_lock_init(&p->lock);
+		timer_setup(&p->timer, ipmp_probe_timer, 0);
+		p->id = get_random_u16();
+		mod_timer(&p->timer, jiffies + 1);
+	}
 }
 
 void ipmp_probe_stop(struct ipmp_member *m)
 {
-	spin_lock_bh(&m->probe.lock);
-	m->probe.stopping = true;
-	spin_unlock_bh(&m->probe.lock);
-	timer_shutdown_sync(&m->probe.timer);
+	struct ipmp_probe *p;
+
+	for (p = m->probe; p < m->probe + IPMP_NAF; p++) {
+		spin_lock_bh(&p->lock);
+		p->stopping = true;
+		spin_unlock_bh(&p->lock);
+		timer_shutdown_sync(&p->timer);
+	}
 }
 
 /*
@@ -595,14 +737,13 @@ void ipmp_probe_stop(struct ipmp_member *m)
  */
 static bool ipmp_probe_others_work(struct ipmp_member *m)
 {
-	ktime_t since = READ_ONCE(m->probe.first_loss);
+	ktime_t since = ipmp_probe_first_loss(m);
 	struct ipmp_member *o;
 
 	list_for_each_entry(o, &m->grp->members, list) {
 		if (o == m || !ipmp_member_usable(o))
 			continue;
-		if (!ipmp_probing(o) ||
-		    ktime_after(READ_ONCE(o->probe.last_ack), since))
+		if (!ipmp_probing(o) || ktime_after(ipmp_probe_last_ack(o), since))
 			return true;
 	}
 	return false;
@@ -615,15 +756,20 @@ static bool ipmp_probe_others_work(struct ipmp_member *m)
 static void ipmp_probe_group_failure(struct ipmp_group *grp)
 {
 	struct ipmp_member *m;
+	struct ipmp_probe *p;
 
 	grp->probe_group_failed = true;
 	list_for_each_entry(m, &grp->members, list) {
 		if (!ipmp_probing(m))
 			continue;
-		spin_lock_bh(&m->probe.lock);
-		m->probe.failed = true;
-		m->probe.replies = 0;
-		spin_unlock_bh(&m->probe.lock);
+		for (p = m->probe; p < m->probe + IPMP_NAF; p++) {
+			if (!ipmp_af_counts(m, p->af))
+				continue;
+			spin_lock_bh(&p->lock);
+			p->failed = true;
+			p->replies = 0;
+			spin_unlock_bh(&p->lock);
+		}
 		m->probe_failed = true;
 		ipmp_member_eval(m);
 	}
@@ -634,6 +780,7 @@ static void ipmp_probe_lower_fdt(struct ipmp_group *grp)
 {
 	u32 cur = READ_ONCE(grp->fdt_cur_ms), limit_us = cur * 1000 / 7 / 4;
 	struct ipmp_member *m;
+	struct ipmp_probe *p;
 	unsigned int i;
 	bool fast = true;
 
@@ -643,13 +790,15 @@ static void ipmp_probe_lower_fdt(struct ipmp_group *grp)
 	list_for_each_entry(m, &grp->members, list) {
 		if (!ipmp_probing(m) || m->probe_failed)
 			continue;
-		spin_lock_bh(&m->probe.lock);
-		for (i = 0; i < IPMP_TARGETS_MAX; i++)
-			if (m->probe.tgt[i].addr && !m->probe.tgt[i].skip &&
-			    m->probe.tgt[i].rtt_ok &&
-			    ipmp_tgt_crtt(&m->probe.tgt[i]) >= limit_us)
-				fast = false;
-		spin_unlock_bh(&m->probe.lock);
+		for (p = m->probe; p < m->probe + IPMP_NAF; p++) {
+			spin_lock_bh(&p->lock);
+			for (i = 0; i < IPMP_TARGETS_MAX; i++)
+				if (ipmp_tgt_used(&p->tgt[i]) && !p->tgt[i].skip &&
+				    p->tgt[i].rtt_ok &&
+				    ipmp_tgt_crtt(&p->tgt[i]) >= limit_us)
+					fast = false;
+			spin_unlock_bh(&p->lock);
+		}
 	}
 	/* A probe timer may have raised it meanwhile: then it stays. */
 	if (!fast || cmpxchg(&grp->fdt_cur_ms, cur, max(cur / 2, grp->fdt_ms)) != cur)
@@ -673,7 +822,7 @@ static void ipmp_probe_work(struct work_struct *work)
 		return;
 	}
 	list_for_each_entry(m, &grp->members, list) {
-		bool failed = READ_ONCE(m->probe.failed);
+		bool failed = ipmp_probe_member_failed(m);
 
 		if (failed == m->probe_failed)
 			continue;

@@ -48,6 +48,8 @@ void ipmp_member_gone(struct ipmp_member *m)
 		pl->standby = m->standby;
 		pl->test4 = m->test4;
 		pl->test4_plen = m->test4_plen;
+		pl->test6 = m->test6;
+		pl->test6_set = m->test6_set;
 	}
 	ipmp_member_del(m);
 	if (!pl)
@@ -105,6 +107,9 @@ static void ipmp_place_join(struct ipmp_group *grp, struct ipmp_place *pl,
 	if (was.test4 &&
 	    ipmp_testaddr_set(m, was.test4, was.test4_plen, &extack))
 		netdev_warn(grp->dev, "interface %s of group %s lost its test address: %s\n",
+			    dev->name, grp->name, extack._msg ?: "error");
+	if (was.test6_set && ipmp_testaddr6_set(m, &was.test6, &extack))
+		netdev_warn(grp->dev, "interface %s of group %s lost its IPv6 test address: %s\n",
 			    dev->name, grp->name, extack._msg ?: "error");
 	netdev_info(grp->dev, "interface %s took its place in IPMP group %s again\n",
 		    dev->name, grp->name);

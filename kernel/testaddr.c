@@ -3,7 +3,8 @@
  * Test addresses: one IPv4 address per member that belongs to the module,
  * not to the IP stack.  It never appears on any device, never fails over,
  * and is answered here, on its member only: ARP requests and ICMP echo.
- * Everything else sent to it is dropped.  Probes are sent from it.
+ * Everything else sent to it is dropped.  Probes are sent from it.  The
+ * IPv6 test address is testaddr6.c's.
  */
 #include <linux/etherdevice.h>
 #include <linux/icmp.h>
@@ -95,8 +96,11 @@ static bool ipmp_testaddr_arp(struct ipmp_member *m, struct sk_buff *skb,
 	if (tip != test)
 		return false;
 	if (arp->ar_op == htons(ARPOP_REPLY)) {
+		struct in6_addr from;
+
 		memcpy(&sip, p + ETH_ALEN, 4);
-		ipmp_probe_rx_arp(m, sip, p);
+		ipmp_ip4(&from, sip);
+		ipmp_probe_rx_resolved(m, IPMP_AF4, &from, p);
 	}
 	if (arp->ar_op == htons(ARPOP_REQUEST)) {
 		memcpy(sha, p, ETH_ALEN);
@@ -110,8 +114,8 @@ static bool ipmp_testaddr_arp(struct ipmp_member *m, struct sk_buff *skb,
 }
 
 /* An ICMP message of @len bytes from @saddr to @daddr, to fill in. */
-struct sk_buff *ipmp_icmp_alloc(struct net_device *dev, __be32 saddr,
-				__be32 daddr, int len)
+static struct sk_buff *ipmp_icmp_alloc(struct net_device *dev, __be32 saddr,
+				       __be32 daddr, int len)
 {
 	struct sk_buff *skb;
 	struct iphdr *iph;
@@ -136,7 +140,7 @@ struct sk_buff *ipmp_icmp_alloc(struct net_device *dev, __be32 saddr,
 }
 
 /* Checksum the ICMP message and send it out of @dev to @dmac. */
-void ipmp_icmp_send(struct sk_buff *skb, const u8 *dmac)
+static void ipmp_icmp_send(struct sk_buff *skb, const u8 *dmac)
 {
 	struct icmphdr *icmp = icmp_hdr(skb);
 	int len = skb->len - skb_transport_offset(skb);
@@ -164,7 +168,11 @@ static void ipmp_testaddr_echo(struct ipmp_member *m, struct sk_buff *skb)
 		return;
 	icmp = (struct icmphdr *)((u8 *)iph + iph->ihl * 4);
 	if (icmp->type == ICMP_ECHOREPLY) {
-		ipmp_probe_rx_echo(m, iph->saddr, icmp);
+		struct in6_addr from;
+
+		ipmp_ip4(&from, iph->saddr);
+		ipmp_probe_rx_echo(m, IPMP_AF4, &from, ntohs(icmp->un.echo.id),
+				   ntohs(icmp->un.echo.sequence));
 		return;
 	}
 	if (icmp->type != ICMP_ECHO)
@@ -208,6 +216,8 @@ bool ipmp_testaddr_rx(struct ipmp_member *m, struct sk_buff *skb)
 	__be32 test = READ_ONCE(m->test4);
 	bool mine;
 
+	if (skb->protocol == htons(ETH_P_IPV6))
+		return ipmp_testaddr6_rx(m, skb);
 	if (!test)
 		return false;
 	switch (skb->protocol) {
@@ -227,4 +237,36 @@ bool ipmp_testaddr_rx(struct ipmp_member *m, struct sk_buff *skb)
 	if (mine)
 		consume_skb(skb);
 	return mine;
+}
+
+/* An ARP request for @target from the test address @src, out of @m. */
+void ipmp_testaddr4_resolve(struct ipmp_member *m, __be32 src, __be32 target)
+{
+	struct sk_buff *skb;
+
+	skb = arp_create(ARPOP_REQUEST, ETH_P_ARP, target, m->dev, src, NULL,
+			 m->dev->dev_addr, NULL);
+	if (skb)
+		arp_xmit(skb);
+}
+
+/* An ICMP echo request from the test address @src; TTL 1 to all-hosts. */
+void ipmp_testaddr4_echo(struct ipmp_member *m, __be32 src, __be32 dst,
+			 const u8 *dmac, u16 id, u16 seq, bool mcast)
+{
+	struct icmphdr *icmp;
+	struct sk_buff *skb;
+
+	skb = ipmp_icmp_alloc(m->dev, src, dst, sizeof(*icmp));
+	if (!skb)
+		return;
+	if (mcast) {
+		ip_hdr(skb)->ttl = 1;
+		ip_send_check(ip_hdr(skb));
+	}
+	icmp = icmp_hdr(skb);
+	icmp->type = ICMP_ECHO;
+	icmp->un.echo.id = htons(id);
+	icmp->un.echo.sequence = htons(seq);
+	ipmp_icmp_send(skb, dmac);
 }

@@ -30,23 +30,32 @@
  *                      OFFLINE 1 is refused for the last usable member of
  *                      a group (minimum redundancy 1).
  * IPMP_CMD_TESTADDR_ADD [MEMBER]{IFINDEX, TESTADDR, TESTADDR_PREFIXLEN?}
- *                      gives the member an IPv4 test address (one per
- *                      member; replaces the previous one).  Test addresses
+ *                      gives the member a test address: TESTADDR of 4
+ *                      bytes an IPv4 one, of 16 bytes an IPv6 link-local
+ *                      one (one per member and family; replaces the
+ *                      previous one).  Without a configured IPv6 test
+ *                      address, a member that has an IPv4 one probes over
+ *                      IPv6 too, from the link-local address derived from
+ *                      its MAC, while the group device has IPv6.  Test addresses
  *                      belong to the module: the IP stack does not see
- *                      them; the module answers ARP and ICMP echo for them
- *                      on their member only.  Refused when another member
- *                      of the group or a data address has it.
+ *                      them; the module answers ARP/NS and ICMP/ICMPv6
+ *                      echo for them on their member only.  Refused when
+ *                      another member of the group or a data address has it.
  * IPMP_CMD_TESTADDR_DEL [MEMBER]{IFINDEX, TESTADDR}
  * IPMP_CMD_TARGET_ADD  [GROUP]{IFINDEX, TARGET}
  * IPMP_CMD_TARGET_DEL  [GROUP]{IFINDEX, TARGET}
- *                      static IPv4 probe targets of the group, at most
- *                      IPMP_TARGETS_MAX.  Without static targets the group
- *                      finds its own (enum ipmp_target_mode).  Every member with a test address
- *                      sends ICMP echo requests from it to the targets in
- *                      turn, every FDT/7 (times a random factor in
+ *                      static probe targets of the group, TARGET of 4
+ *                      (IPv4) or 16 (IPv6) bytes, at most IPMP_TARGETS_MAX
+ *                      per family.  Without static targets the group
+ *                      finds its own (enum ipmp_target_mode), for each
+ *                      family.  Every member with a test address sends
+ *                      ICMP (ICMPv6) echo requests from it to the targets
+ *                      of its family in turn, every FDT/7 (times a random factor in
  *                      [0.5, 1]); IPMP_PROBE_FAILS consecutive losses fail
  *                      the member, IPMP_PROBE_REPAIRS consecutive replies
- *                      repair it.
+ *                      repair it.  A member probing in both families is
+ *                      failed when both fail, repaired when either is; a
+ *                      family without targets has no say.
  * IPMP_CMD_ADDR_GET    dump: optional [ADDR]{GROUP_IFINDEX} filter ->
  *                      one [ADDR]{...} per data address: the addresses of
  *                      the group device and the member each is bound to.
@@ -190,7 +199,8 @@ enum ipmp_target_mode {
  *	(0 to IPMP_ANNOUNCE_COUNT_MAX; default 3)
  * @IPMP_A_GROUP_ANNOUNCE_INTERVAL: u32, ms between them (default 1000)
  * @IPMP_A_GROUP_NADDRS: u32, number of data addresses (read only)
- * @IPMP_A_GROUP_TARGET: binary, 4 bytes: a target to add or delete
+ * @IPMP_A_GROUP_TARGET: binary, 4 (IPv4) or 16 (IPv6) bytes: a target to
+ *	add or delete
  * @IPMP_A_GROUP_TARGETS: binary, the IPv4 targets in force, in firing
  *	order, 4 bytes each (read only; TARGET_MODE says where they come from)
  * @IPMP_A_GROUP_PROBING: u8, 1 (the default) when members with a test
@@ -202,6 +212,12 @@ enum ipmp_target_mode {
  *	in force come from (read only)
  * @IPMP_A_GROUP_STATIC_TARGETS: binary, the static targets, 4 bytes each
  *	(read only; absent when there is none)
+ * @IPMP_A_GROUP_TARGETS6: binary, the IPv6 targets in force, in firing
+ *	order, 16 bytes each (read only)
+ * @IPMP_A_GROUP_TARGET_MODE6: u8, enum ipmp_target_mode of the IPv6
+ *	targets (read only)
+ * @IPMP_A_GROUP_STATIC_TARGETS6: binary, the static IPv6 targets, 16 bytes
+ *	each (read only; absent when there is none)
  */
 enum ipmp_a_group {
 	IPMP_A_GROUP_UNSPEC,
@@ -222,6 +238,9 @@ enum ipmp_a_group {
 	IPMP_A_GROUP_FDT_CURRENT,
 	IPMP_A_GROUP_TARGET_MODE,
 	IPMP_A_GROUP_STATIC_TARGETS,
+	IPMP_A_GROUP_TARGETS6,
+	IPMP_A_GROUP_TARGET_MODE6,
+	IPMP_A_GROUP_STATIC_TARGETS6,
 
 	__IPMP_A_GROUP_MAX,
 	IPMP_A_GROUP_MAX = __IPMP_A_GROUP_MAX - 1
@@ -295,12 +314,19 @@ enum ipmp_probe_state {
  * @IPMP_A_MEMBER_OFFLINE: u8, 1 to take the member offline, 0 to bring it
  *	back online (request only; the state shows it)
  * @IPMP_A_MEMBER_NADDRS: u32, data addresses bound to it (read only)
- * @IPMP_A_MEMBER_TESTADDR: binary, 4 bytes: its IPv4 test address
- * @IPMP_A_MEMBER_TESTADDR_PREFIXLEN: u8, prefix length of the test address
+ * @IPMP_A_MEMBER_TESTADDR: binary, its IPv4 test address (4 bytes); in
+ *	TESTADDR_ADD/DEL requests 4 bytes or 16 for an IPv6 one
+ * @IPMP_A_MEMBER_TESTADDR_PREFIXLEN: u8, prefix length of the IPv4 test
+ *	address
  * @IPMP_A_MEMBER_RTT_US: u32, round-trip time of the last answered probe
  *	in microseconds (read only, present once a probe was answered since
  *	the member's test address last changed or the group lost its last
  *	target)
+ * @IPMP_A_MEMBER_TESTADDR6: binary, 16 bytes: the IPv6 test address the
+ *	member probes from (read only; absent when it does not probe over
+ *	IPv6)
+ * @IPMP_A_MEMBER_TESTADDR6_CONFIGURED: u8, 1 when TESTADDR6 was configured,
+ *	0 when it is derived from the member's MAC (read only)
  */
 enum ipmp_a_member {
 	IPMP_A_MEMBER_UNSPEC,
@@ -318,6 +344,8 @@ enum ipmp_a_member {
 	IPMP_A_MEMBER_TESTADDR,
 	IPMP_A_MEMBER_TESTADDR_PREFIXLEN,
 	IPMP_A_MEMBER_RTT_US,
+	IPMP_A_MEMBER_TESTADDR6,
+	IPMP_A_MEMBER_TESTADDR6_CONFIGURED,
 
 	__IPMP_A_MEMBER_MAX,
 	IPMP_A_MEMBER_MAX = __IPMP_A_MEMBER_MAX - 1

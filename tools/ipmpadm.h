@@ -25,6 +25,7 @@
 #define IPMPADM_H
 
 #include <net/if.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -105,6 +106,11 @@ struct ipmp_group {
 	uint8_t targets[IPMP_TARGETS_MAX][4];	/* network order */
 	uint32_t nstatic;	/* static targets, in the order added */
 	uint8_t static_targets[IPMP_TARGETS_MAX][4];
+	uint8_t target_mode6;	/* the same for IPv6 */
+	uint32_t ntargets6;
+	uint8_t targets6[IPMP_TARGETS_MAX][16];
+	uint32_t nstatic6;
+	uint8_t static_targets6[IPMP_TARGETS_MAX][16];
 };
 
 struct ipmp_member {
@@ -122,6 +128,9 @@ struct ipmp_member {
 	bool has_testaddr;	/* the member has an IPv4 test address */
 	uint8_t testaddr[4];	/* network order */
 	uint8_t testaddr_prefixlen;
+	bool has_testaddr6;	/* the member probes over IPv6, from testaddr6 */
+	bool testaddr6_configured;	/* configured, not derived from its MAC */
+	uint8_t testaddr6[16];
 	bool has_rtt;		/* a probe was answered: rtt_us is its RTT */
 	uint32_t rtt_us;
 };
@@ -232,6 +241,8 @@ const char *addr_str(const struct ipmp_addr *a, bool prefix, char *buf,
 		     size_t len);
 const char *testaddr_str(const struct ipmp_member *m, char *buf, size_t len);
 void target_addr(const struct ipmp_group *g, uint32_t i, struct ipmp_addr *a);
+void target6_addr(const struct ipmp_group *g, uint32_t i, struct ipmp_addr *a);
+const char *testaddr6_str(const struct ipmp_member *m, char *buf, size_t len);
 const char *rtt_str(uint32_t us, char *buf, size_t len);
 const char *member_name(const struct ipmp_state *st, uint32_t ifindex,
 			char *buf, size_t len);
@@ -272,17 +283,30 @@ struct group_opts {
 	bool has_announce_interval;
 };
 
-struct in_addr;
+/* An IPv4 or IPv6 address, as test addresses and targets are given. */
+struct ipmp_ip {
+	int family;		/* AF_INET or AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	};
+};
+
+int ipmp_ip_parse(const char *s, struct ipmp_ip *ip);
+const char *ipmp_ip_ntop(const struct ipmp_ip *ip, char *buf, size_t len);
+bool ipmp_ip_equal(const struct ipmp_ip *a, const struct ipmp_ip *b);
+size_t ipmp_ip_len(const struct ipmp_ip *ip);
+
 int parse_group_opts(int argc, char **argv, struct group_opts *o);
 int group_create(struct ipmp_nl *nl, const char *ifname,
 		 const struct group_opts *o);
 int group_delete(struct ipmp_nl *nl, uint32_t ifindex);
-int testaddr_parse(const char *arg, struct in_addr *addr, uint8_t *plen);
+int testaddr_parse(const char *arg, struct ipmp_ip *addr, uint8_t *plen);
 int testaddr_request(struct ipmp_nl *nl, bool add, uint32_t ifindex,
-		     const struct in_addr *addr, uint8_t prefixlen);
-int target_parse(const char *arg, struct in_addr *addr);
+		     const struct ipmp_ip *addr, uint8_t prefixlen);
+int target_parse(const char *arg, struct ipmp_ip *addr);
 int target_request(struct ipmp_nl *nl, bool add, uint32_t gidx,
-		   const struct in_addr *addr);
+		   const struct ipmp_ip *addr);
 
 /* save.c: the configuration of @st as ipmpadm commands, for restore */
 void save_config(FILE *f, const struct ipmp_state *st);

@@ -25,6 +25,7 @@ struct row {
 	const struct ipmp_member *m;
 	const struct ipmp_addr *a;
 	const struct ipmp_probe *p;
+	bool v6;			/* -t: the member's IPv6 probing */
 };
 
 struct field {
@@ -263,15 +264,20 @@ static const struct ipmp_group *member_group(const struct row *r)
  * "neighbours" (the last resort); without any target the member's probing
  * is "unknown", as its PROBE state says.
  */
+static bool row_has_testaddr(const struct row *r)
+{
+	return r->v6 ? r->m->has_testaddr6 : r->m->has_testaddr;
+}
+
 static const char *target_mode(const struct row *r)
 {
 	const struct ipmp_group *g = member_group(r);
 
-	if (!r->m->has_testaddr || !g || !g->probing)
+	if (!row_has_testaddr(r) || !g || !g->probing)
 		return "disabled";
-	if (!g->ntargets)
+	if (!(r->v6 ? g->ntargets6 : g->ntargets))
 		return "unknown";
-	switch (g->target_mode) {
+	switch (r->v6 ? g->target_mode6 : g->target_mode) {
 	case IPMP_TARGETS_STATIC:
 		return "static";
 	case IPMP_TARGETS_ROUTES:
@@ -293,9 +299,15 @@ static void t_testaddr(const struct row *r, char *buf, size_t len)
 {
 	struct ipmp_addr a = { .family = AF_INET, .prefixlen = 32 };
 
-	if (!r->m->has_testaddr)
+	if (!row_has_testaddr(r))
 		return;
-	memcpy(a.addr, r->m->testaddr, sizeof(r->m->testaddr));
+	if (r->v6) {
+		a.family = AF_INET6;
+		a.prefixlen = 128;
+		memcpy(a.addr, r->m->testaddr6, sizeof(r->m->testaddr6));
+	} else {
+		memcpy(a.addr, r->m->testaddr, sizeof(r->m->testaddr));
+	}
 	host_str(r, &a, buf, len);
 }
 
@@ -305,10 +317,13 @@ static void t_targets(const struct row *r, char *buf, size_t len)
 	char name[NI_MAXHOST];
 	struct ipmp_addr a;
 
-	if (!g || !r->m->has_testaddr)
+	if (!g || !row_has_testaddr(r))
 		return;
-	for (uint32_t i = 0; i < g->ntargets; i++) {
-		target_addr(g, i, &a);
+	for (uint32_t i = 0; i < (r->v6 ? g->ntargets6 : g->ntargets); i++) {
+		if (r->v6)
+			target6_addr(g, i, &a);
+		else
+			target_addr(g, i, &a);
 		host_str(r, &a, name, sizeof(name));
 		append(buf, len, " ", name);
 	}
@@ -612,6 +627,25 @@ static void emit(FILE *f, const struct ipmpstat_fmt *fmt, struct json *j,
 }
 
 /* Interfaces group by group, as Solaris walks them; strays at the end. */
+/*
+ * A member's line; with -t one per family it probes in, IPv4 first, as
+ * Solaris prints a line per test address (one line when it probes in
+ * none).
+ */
+static void emit_member(FILE *f, const struct ipmpstat_fmt *fmt,
+			struct json *j, struct row *r)
+{
+	bool v6only = r->m->has_testaddr6 && !r->m->has_testaddr;
+
+	r->v6 = fmt->mode == IPMPSTAT_TARGET && v6only;
+	emit(f, fmt, j, r);
+	if (fmt->mode == IPMPSTAT_TARGET && r->m->has_testaddr6 && !v6only) {
+		r->v6 = true;
+		emit(f, fmt, j, r);
+	}
+	r->v6 = false;
+}
+
 static void emit_members(FILE *f, const struct ipmpstat_fmt *fmt,
 			 struct json *j, const struct ipmp_state *st)
 {
@@ -624,7 +658,7 @@ static void emit_members(FILE *f, const struct ipmpstat_fmt *fmt,
 			if (gi < st->ngroups ?
 			    r.m->group_ifindex == st->groups[gi].ifindex :
 			    !ipmp_state_group(st, r.m->group_ifindex))
-				emit(f, fmt, j, &r);
+				emit_member(f, fmt, j, &r);
 		}
 	}
 }

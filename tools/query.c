@@ -29,6 +29,9 @@ static const struct nla_policy group_policy[IPMP_A_GROUP_MAX + 1] = {
 	[IPMP_A_GROUP_FDT_CURRENT] = { .type = NLA_U32 },
 	[IPMP_A_GROUP_TARGET_MODE] = { .type = NLA_U8 },
 	[IPMP_A_GROUP_STATIC_TARGETS] = { .type = NLA_UNSPEC },
+	[IPMP_A_GROUP_TARGETS6] = { .type = NLA_UNSPEC },
+	[IPMP_A_GROUP_TARGET_MODE6] = { .type = NLA_U8 },
+	[IPMP_A_GROUP_STATIC_TARGETS6] = { .type = NLA_UNSPEC },
 };
 
 static const struct nla_policy member_policy[IPMP_A_MEMBER_MAX + 1] = {
@@ -45,6 +48,8 @@ static const struct nla_policy member_policy[IPMP_A_MEMBER_MAX + 1] = {
 	[IPMP_A_MEMBER_NADDRS] = { .type = NLA_U32 },
 	[IPMP_A_MEMBER_TESTADDR] = { .type = NLA_UNSPEC, .minlen = 4 },
 	[IPMP_A_MEMBER_TESTADDR_PREFIXLEN] = { .type = NLA_U8 },
+	[IPMP_A_MEMBER_TESTADDR6] = { .type = NLA_UNSPEC, .minlen = 16 },
+	[IPMP_A_MEMBER_TESTADDR6_CONFIGURED] = { .type = NLA_U8 },
 	[IPMP_A_MEMBER_RTT_US] = { .type = NLA_U32 },
 };
 
@@ -92,46 +97,47 @@ static void get_ifname(struct nlattr *a, uint32_t ifindex, char *buf)
 }
 
 /*
- * TARGETS: 4 bytes per target, in firing order.  The kernel holds no more
- * than IPMP_TARGETS_MAX; should a later one hold more, the first are kept.
+ * A list of addresses of @size bytes each (TARGETS, STATIC_TARGETS and
+ * their IPv6 twins), in firing order.  The kernel holds no more than
+ * IPMP_TARGETS_MAX; should a later one hold more, the first are kept.
  */
-static int parse_targets(struct nlattr *a, struct ipmp_group *g)
+static int parse_addr_list(struct nlattr *a, size_t size, void *dst,
+			   uint32_t *n)
 {
 	int len;
 
 	if (!a)
 		return 0;
 	len = nla_len(a);
-	if (len % 4)
+	if (len % size)
 		return -EBADMSG;
-	g->ntargets = (uint32_t)len / 4;
-	if (g->ntargets > IPMP_TARGETS_MAX)
-		g->ntargets = IPMP_TARGETS_MAX;
-	memcpy(g->targets, nla_data(a), g->ntargets * 4);
+	*n = (uint32_t)(len / size);
+	if (*n > IPMP_TARGETS_MAX)
+		*n = IPMP_TARGETS_MAX;
+	memcpy(dst, nla_data(a), *n * size);
 	return 0;
 }
 
 /* Modules before STATIC_TARGETS told only those in force, all static. */
 static int parse_static_targets(struct nlattr **tb, struct ipmp_group *g)
 {
-	struct nlattr *a = tb[IPMP_A_GROUP_STATIC_TARGETS];
-	int len;
-
-	if (!a) {
-		if (!tb[IPMP_A_GROUP_TARGET_MODE]) {
-			g->nstatic = g->ntargets;
-			memcpy(g->static_targets, g->targets, sizeof(g->targets));
-		}
+	if (!tb[IPMP_A_GROUP_STATIC_TARGETS] && !tb[IPMP_A_GROUP_TARGET_MODE]) {
+		g->nstatic = g->ntargets;
+		memcpy(g->static_targets, g->targets, sizeof(g->targets));
 		return 0;
 	}
-	len = nla_len(a);
-	if (len % 4)
+	return parse_addr_list(tb[IPMP_A_GROUP_STATIC_TARGETS], 4,
+			       g->static_targets, &g->nstatic);
+}
+
+static int parse_targets6(struct nlattr **tb, struct ipmp_group *g)
+{
+	g->target_mode6 = get_u8(tb[IPMP_A_GROUP_TARGET_MODE6], IPMP_TARGETS_NONE);
+	if (parse_addr_list(tb[IPMP_A_GROUP_TARGETS6], 16, g->targets6,
+			    &g->ntargets6))
 		return -EBADMSG;
-	g->nstatic = (uint32_t)len / 4;
-	if (g->nstatic > IPMP_TARGETS_MAX)
-		g->nstatic = IPMP_TARGETS_MAX;
-	memcpy(g->static_targets, nla_data(a), g->nstatic * 4);
-	return 0;
+	return parse_addr_list(tb[IPMP_A_GROUP_STATIC_TARGETS6], 16,
+			       g->static_targets6, &g->nstatic6);
 }
 
 int ipmp_parse_group(struct nlattr **top, struct ipmp_group *g)
@@ -167,9 +173,10 @@ int ipmp_parse_group(struct nlattr **top, struct ipmp_group *g)
 	g->target_mode = get_u8(tb[IPMP_A_GROUP_TARGET_MODE],
 				tb[IPMP_A_GROUP_TARGETS] ? IPMP_TARGETS_STATIC :
 							   IPMP_TARGETS_NONE);
-	if (parse_targets(tb[IPMP_A_GROUP_TARGETS], g))
+	if (parse_addr_list(tb[IPMP_A_GROUP_TARGETS], 4, g->targets, &g->ntargets) ||
+	    parse_static_targets(tb, g))
 		return -EBADMSG;
-	return parse_static_targets(tb, g);
+	return parse_targets6(tb, g);
 }
 
 int ipmp_parse_member(struct nlattr **top, struct ipmp_member *m)
@@ -200,6 +207,14 @@ int ipmp_parse_member(struct nlattr **top, struct ipmp_member *m)
 		m->testaddr_prefixlen =
 			get_u8(tb[IPMP_A_MEMBER_TESTADDR_PREFIXLEN], 32);
 		m->has_testaddr = true;
+	}
+	if (tb[IPMP_A_MEMBER_TESTADDR6]) {
+		if (nla_len(tb[IPMP_A_MEMBER_TESTADDR6]) != 16)
+			return -EBADMSG;
+		memcpy(m->testaddr6, nla_data(tb[IPMP_A_MEMBER_TESTADDR6]), 16);
+		m->testaddr6_configured =
+			get_u8(tb[IPMP_A_MEMBER_TESTADDR6_CONFIGURED], 0);
+		m->has_testaddr6 = true;
 	}
 	m->has_rtt = tb[IPMP_A_MEMBER_RTT_US];
 	m->rtt_us = get_u32(tb[IPMP_A_MEMBER_RTT_US], 0);

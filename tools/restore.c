@@ -80,7 +80,7 @@ struct cmd {
 	const char *name;	/* create: the group name in effect */
 	struct group_opts opts;	/* create */
 	bool standby;		/* add */
-	struct in_addr addr;	/* test-address, target */
+	struct ipmp_ip addr;	/* test-address, target */
 	uint8_t prefixlen;	/* test-address */
 	const struct cmd *of;	/* add, target: the create; test-address: the add */
 	uint32_t ifindex;	/* the member's, once checked (add) */
@@ -271,32 +271,32 @@ static int add_form(const char *verb, const char *what, int argc, char **argv)
 	return 0;
 }
 
-static const char *ntoa(const struct in_addr *a, char *buf)
+static const char *ntoa(const struct ipmp_ip *a, char *buf)
 {
-	return inet_ntop(AF_INET, a, buf, INET_ADDRSTRLEN);
+	return ipmp_ip_ntop(a, buf, INET6_ADDRSTRLEN);
 }
 
 /* Another test address or target of the same group at @addr, if any. */
 static const struct cmd *same_addr(const struct restore *r,
 				   const struct cmd *grp,
-				   const struct in_addr *addr)
+				   const struct ipmp_ip *addr)
 {
 	for (size_t i = 0; i < r->ncmds; i++) {
 		const struct cmd *c = r->cmds[i];
 		const struct cmd *g = c->kind == L_TESTADDR ? c->of->of :
 				      c->kind == L_TARGET ? c->of : NULL;
 
-		if (g == grp && c->addr.s_addr == addr->s_addr)
+		if (g == grp && ipmp_ip_equal(&c->addr, addr))
 			return c;
 	}
 	return NULL;
 }
 
 static int addr_clash(const struct restore *r, const struct cmd *grp,
-		      const struct in_addr *addr)
+		      const struct ipmp_ip *addr)
 {
 	const struct cmd *other = same_addr(r, grp, addr);
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 
 	if (!other)
 		return 0;
@@ -311,7 +311,7 @@ static int parse_testaddr_line(struct restore *r, unsigned int line,
 			       int argc, char **argv)
 {
 	const struct cmd *mb, *other;
-	struct in_addr addr;
+	struct ipmp_ip addr;
 	struct cmd *c;
 	uint8_t plen;
 	int ret;
@@ -322,14 +322,20 @@ static int parse_testaddr_line(struct restore *r, unsigned int line,
 	if (!mb)
 		return fail("%s is not added to a group on an earlier line",
 			    argv[2]);
-	other = find(r, L_TESTADDR, argv[2]);
-	if (other)
-		return fail("%s is given a test address twice: first on line %u",
-			    argv[2], other->line);
 	ret = testaddr_parse(argv[3], &addr, &plen);
-	if (ret == -EAFNOSUPPORT)
-		return fail("IPv6 test addresses are not configurable yet");
-	if (ret || addr_clash(r, mb->of, &addr))
+	if (ret)
+		return 1;
+	if (addr.family == AF_INET6 && strchr(argv[3], '/'))
+		return fail("an IPv6 test address is link-local and takes no /PREFIX");
+	for (size_t i = 0; i < r->ncmds; i++) {
+		other = r->cmds[i];
+		if (other->kind == L_TESTADDR && other->of == mb &&
+		    other->addr.family == addr.family)
+			return fail("%s is given an %s test address twice: first on line %u",
+				    argv[2], addr.family == AF_INET6 ? "IPv6" : "IPv4",
+				    other->line);
+	}
+	if (addr_clash(r, mb->of, &addr))
 		return 1;
 	c = new_cmd(r, L_TESTADDR, line);
 	if (!c)
@@ -345,7 +351,7 @@ static int parse_target_line(struct restore *r, unsigned int line, int argc,
 			     char **argv)
 {
 	const struct cmd *grp;
-	struct in_addr addr;
+	struct ipmp_ip addr;
 	struct cmd *c;
 	size_t n = 0;
 	int ret;
@@ -357,15 +363,16 @@ static int parse_target_line(struct restore *r, unsigned int line, int argc,
 		return fail("%s is not created on an earlier line: every line must be about a group the file creates",
 			    argv[2]);
 	ret = target_parse(argv[3], &addr);
-	if (ret == -EAFNOSUPPORT)
-		return fail("IPv6 targets are not configurable yet");
 	if (ret || addr_clash(r, grp, &addr))
 		return 1;
 	for (size_t i = 0; i < r->ncmds; i++)
-		n += r->cmds[i]->kind == L_TARGET && r->cmds[i]->of == grp;
+		n += r->cmds[i]->kind == L_TARGET && r->cmds[i]->of == grp &&
+		     r->cmds[i]->addr.family == addr.family;
 	if (n == IPMP_TARGETS_MAX)
-		return fail("%s has %d targets already: a group has at most %d",
-			    argv[2], IPMP_TARGETS_MAX, IPMP_TARGETS_MAX);
+		return fail("%s has %d %s targets already: a group has at most %d per address family",
+			    argv[2], IPMP_TARGETS_MAX,
+			    addr.family == AF_INET6 ? "IPv6" : "IPv4",
+			    IPMP_TARGETS_MAX);
 	c = new_cmd(r, L_TARGET, line);
 	if (!c)
 		return fail("%s", strerror(ENOMEM));
@@ -540,7 +547,10 @@ static int check_only(struct restore *r, const struct ipmp_state *st)
 		add->skip = true;
 		add->ifindex = m->ifindex;
 		for (size_t i = 0; i < r->ncmds; i++)
-			if (r->cmds[i]->kind == L_TESTADDR && m->has_testaddr)
+			if (r->cmds[i]->kind == L_TESTADDR &&
+			    r->cmds[i]->of == add &&
+			    (r->cmds[i]->addr.family == AF_INET6 ?
+			     m->testaddr6_configured : m->has_testaddr))
 				r->cmds[i]->skip = true;
 		return 0;
 	}
@@ -595,7 +605,7 @@ static int if_up(const char *ifname, bool clear)
 /* One command; 0, or 1 with the kernel's refusal said. */
 static int apply_one(struct ipmp_nl *nl, struct cmd *c)
 {
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 	uint32_t gidx;
 	int err;
 
@@ -619,8 +629,10 @@ static int apply_one(struct ipmp_nl *nl, struct cmd *c)
 		err = testaddr_request(nl, true, c->of->ifindex, &c->addr,
 				       c->prefixlen);
 		if (err)
-			return fail("test-address add %s %s/%u: %s", c->ifname,
-				    ntoa(&c->addr, buf), c->prefixlen,
+			return fail("test-address add %s %s%s%.0u: %s", c->ifname,
+				    ntoa(&c->addr, buf),
+				    c->addr.family == AF_INET ? "/" : "",
+				    c->addr.family == AF_INET ? c->prefixlen : 0,
 				    ipmp_nl_error(nl, err));
 		return 0;
 	case L_TARGET:

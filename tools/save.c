@@ -39,11 +39,18 @@ static void save_testaddr(FILE *f, const struct ipmp_member *m)
 {
 	char buf[INET_ADDRSTRLEN];
 
-	if (!m->has_testaddr)
-		return;
-	inet_ntop(AF_INET, m->testaddr, buf, sizeof(buf));
-	fprintf(f, "test-address add %s %s/%u\n", m->ifname, buf,
-		m->testaddr_prefixlen);
+	char buf6[INET6_ADDRSTRLEN];
+
+	if (m->has_testaddr) {
+		inet_ntop(AF_INET, m->testaddr, buf, sizeof(buf));
+		fprintf(f, "test-address add %s %s/%u\n", m->ifname, buf,
+			m->testaddr_prefixlen);
+	}
+	/* One derived from the MAC is not configuration: it follows the NIC. */
+	if (m->has_testaddr6 && m->testaddr6_configured) {
+		inet_ntop(AF_INET6, m->testaddr6, buf6, sizeof(buf6));
+		fprintf(f, "test-address add %s %s\n", m->ifname, buf6);
+	}
 }
 
 static void save_member(FILE *f, const struct ipmp_group *g,
@@ -61,7 +68,7 @@ static void save_member(FILE *f, const struct ipmp_group *g,
 static void save_group(FILE *f, const struct ipmp_state *st,
 		       const struct ipmp_group *g)
 {
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 
 	fprintf(f, "create %s group %s fdt %u failback %s probing %s",
 		g->ifname, g->name, g->fdt, g->failback ? "yes" : "no",
@@ -76,6 +83,10 @@ static void save_group(FILE *f, const struct ipmp_state *st,
 	for (uint32_t i = 0; i < g->nstatic; i++)
 		fprintf(f, "target add %s %s\n", g->ifname,
 			inet_ntop(AF_INET, g->static_targets[i], buf,
+				  sizeof(buf)));
+	for (uint32_t i = 0; i < g->nstatic6; i++)
+		fprintf(f, "target add %s %s\n", g->ifname,
+			inet_ntop(AF_INET6, g->static_targets6[i], buf,
 				  sizeof(buf)));
 }
 

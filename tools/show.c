@@ -54,6 +54,8 @@ void show_member_fields(FILE *f, const struct ipmp_member *m)
 		fprintf(f, " naddrs %u", m->naddrs);
 	if (m->has_testaddr)
 		fprintf(f, " testaddr %s", testaddr_str(m, ta, sizeof(ta)));
+	if (m->has_testaddr6)
+		fprintf(f, " testaddr6 %s", testaddr6_str(m, ta, sizeof(ta)));
 	if (m->has_rtt)
 		fprintf(f, " rtt %s", rtt_str(m->rtt_us, ta, sizeof(ta)));
 	if (m->standby)
@@ -102,6 +104,14 @@ void show_group_settings(FILE *f, const struct ipmp_group *g)
 	if (g->ntargets && g->target_mode != IPMP_TARGETS_STATIC)
 		fprintf(f, " (%s)", target_mode_str(g->target_mode, mode,
 						    sizeof(mode)));
+	for (uint32_t i = 0; i < g->ntargets6; i++) {
+		target6_addr(g, i, &t);
+		fprintf(f, "%s%s", i ? " " : " targets6 ",
+			addr_str(&t, false, addr, sizeof(addr)));
+	}
+	if (g->ntargets6 && g->target_mode6 != IPMP_TARGETS_STATIC)
+		fprintf(f, " (%s)", target_mode_str(g->target_mode6, mode,
+						    sizeof(mode)));
 }
 
 static void show_group_text(FILE *f, const struct ipmp_state *st,
@@ -148,6 +158,7 @@ void show_member_json_fields(struct json *j, const struct ipmp_member *m)
 	if (m->has_naddrs)
 		json_uint(j, "naddrs", m->naddrs);
 	json_string(j, "testaddr", testaddr_str(m, ta, sizeof(ta)));
+	json_string(j, "testaddr6", testaddr6_str(m, ta, sizeof(ta)));
 	if (m->has_rtt)
 		json_uint(j, "rtt_us", m->rtt_us);
 	else
@@ -213,6 +224,14 @@ void show_group_json_fields(struct json *j, const struct ipmp_group *g)
 	json_begin_array(j, "targets");
 	for (uint32_t i = 0; i < g->ntargets; i++) {
 		target_addr(g, i, &t);
+		json_string(j, NULL, addr_str(&t, false, addr, sizeof(addr)));
+	}
+	json_end_array(j);
+	json_string(j, "target_mode6",
+		    target_mode_str(g->target_mode6, state, sizeof(state)));
+	json_begin_array(j, "targets6");
+	for (uint32_t i = 0; i < g->ntargets6; i++) {
+		target6_addr(g, i, &t);
 		json_string(j, NULL, addr_str(&t, false, addr, sizeof(addr)));
 	}
 	json_end_array(j);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ipmpadm target add|del IPMPIF ADDRESS: TARGET_ADD and TARGET_DEL, the
- * static IPv4 probe targets of a group.  The address is checked here for
+ * static IPv4 and IPv6 probe targets of a group.  The address is checked here for
  * its syntax only; whether it may be a target (unicast, not one of the
  * group's own addresses, room for one more) is the kernel's to say.
  */
@@ -21,58 +21,47 @@ static const char target_help[] =
 	"usage: ipmpadm target add IPMPIF ADDRESS\n"
 	"       ipmpadm target del IPMPIF ADDRESS\n"
 	"\n"
-	"Add an IPv4 probe target to the IPMP group whose interface is IPMPIF,\n"
-	"or delete one.  Every member with a test address (see 'ipmpadm\n"
-	"test-address') sends ICMP echo requests from it to the targets in\n"
-	"turn, in the order they were added, about every FDT/7; 5 lost probes\n"
-	"in a row fail the member, 10 answered ones repair it.  A group has at\n"
-	"most 5 targets.  ADDRESS is a dotted-quad IPv4 address, no prefix, no\n"
-	"host name: a target should be a host on the test subnet that answers\n"
-	"ping, such as the router.\n"
+	"Add a probe target to the IPMP group whose interface is IPMPIF, or\n"
+	"delete one.  Every member with a test address (see 'ipmpadm\n"
+	"test-address') sends ICMP echo requests from it to the targets of its\n"
+	"family in turn, in the order they were added, about every FDT/7; 5\n"
+	"lost probes in a row fail the member, 10 answered ones repair it.  A\n"
+	"group has at most 5 targets per address family.  ADDRESS is an IPv4 or\n"
+	"IPv6 address, no prefix, no host name: a target should be a host on\n"
+	"the test subnet (IPv6: on the link) that answers ping, such as the\n"
+	"router.  Static targets of a family replace the ones the group finds.\n"
 	"\n"
 	"A member with a test address but no target has probe state 'unknown'\n"
-	"and is never failed by probing.  IPv6 targets are not configurable\n"
-	"yet.  'ipmpadm show' and 'ipmpstat -t' show the targets.\n"
+	"and is never failed by probing.  'ipmpadm show' and 'ipmpstat -t' show\n"
+	"the targets.\n"
 	"\n"
 	"  ipmpadm target add ipmp0 192.0.2.1\n"
+	"  ipmpadm target add ipmp0 fe80::1\n"
 	"  ipmpadm target del ipmp0 192.0.2.1\n";
 
 struct target_req {
 	bool add;
 	const char *ifname;
 	const char *arg;	/* ADDRESS as given, for messages */
-	struct in_addr addr;
+	struct ipmp_ip addr;
 };
 
-/*
- * ADDRESS: 0; a syntax error: EXIT_USAGE, said; an IPv6 address, well
- * formed but not something that can be configured: -EAFNOSUPPORT, for the
- * caller to say.
- */
-int target_parse(const char *arg, struct in_addr *addr)
+/* ADDRESS: 0, or a syntax error: EXIT_USAGE, said. */
+int target_parse(const char *arg, struct ipmp_ip *addr)
 {
-	struct in6_addr a6;
-
-	if (inet_pton(AF_INET6, arg, &a6) == 1)
-		return -EAFNOSUPPORT;
-	if (inet_pton(AF_INET, arg, addr) == 1)
+	if (!ipmp_ip_parse(arg, addr))
 		return 0;
 	if (strchr(arg, '/'))
-		fail("'%s' is not an IPv4 address: a target takes no /PREFIX",
+		fail("'%s' is not an IPv4 or IPv6 address: a target takes no /PREFIX",
 		     arg);
 	else
-		fail("'%s' is not an IPv4 address", arg);
+		fail("'%s' is not an IPv4 or IPv6 address", arg);
 	return EXIT_USAGE;
 }
 
 static int parse_target(struct target_req *r)
 {
-	int ret = target_parse(r->arg, &r->addr);
-
-	if (ret == -EAFNOSUPPORT)
-		return fail("target %s %s %s: IPv6 targets are not configurable yet",
-			    r->add ? "add" : "del", r->ifname, r->arg);
-	return ret;
+	return target_parse(r->arg, &r->addr);
 }
 
 static int parse_args(int argc, char **argv, struct target_req *r)
@@ -90,14 +79,14 @@ static int parse_args(int argc, char **argv, struct target_req *r)
 
 /* TARGET_ADD or _DEL: 0 or a negative errno, ipmp_nl_error() saying why. */
 int target_request(struct ipmp_nl *nl, bool add, uint32_t gidx,
-		   const struct in_addr *addr)
+		   const struct ipmp_ip *addr)
 {
 	struct ipmp_msg m;
 
 	ipmp_msg_begin(&m, nl, add ? IPMP_CMD_TARGET_ADD : IPMP_CMD_TARGET_DEL,
 		       false, IPMP_A_GROUP);
 	ipmp_msg_u32(&m, IPMP_A_GROUP_IFINDEX, gidx);
-	ipmp_msg_bin(&m, IPMP_A_GROUP_TARGET, addr, sizeof(*addr));
+	ipmp_msg_bin(&m, IPMP_A_GROUP_TARGET, &addr->v4, ipmp_ip_len(addr));
 	return ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ipmpadm test-address add|del IF ADDRESS[/PREFIX]: TESTADDR_ADD and
- * TESTADDR_DEL, a member's IPv4 test address, the source of its probes.
+ * TESTADDR_DEL, a member's IPv4 or IPv6 test address, the source of its
+ * probes.
  * The address is checked here for its syntax only; whether it may be used
  * (unicast, not another member's, not a data address) is the kernel's
  * to say.
@@ -22,11 +23,12 @@ static const char testaddr_help[] =
 	"usage: ipmpadm test-address add IF ADDRESS[/PREFIX]\n"
 	"       ipmpadm test-address del IF ADDRESS\n"
 	"\n"
-	"Give the IPMP member IF an IPv4 test address, the source of the probes\n"
-	"that detect its failure, or take it away.  A member has at most one:\n"
-	"'add' replaces the one it had.  PREFIX is the length of the test subnet,\n"
-	"0 to 32 (default 32).  'del' names the address the member has; a\n"
-	"/PREFIX given there is accepted and ignored.\n"
+	"Give the IPMP member IF a test address, the source of the probes that\n"
+	"detect its failure, or take it away.  A member has at most one per\n"
+	"address family: 'add' replaces the one it had.  For IPv4, PREFIX is the\n"
+	"length of the test subnet, 0 to 32 (default 32).  An IPv6 test address\n"
+	"is link-local (fe80::/10) and takes no PREFIX.  'del' names the address\n"
+	"the member has; a /PREFIX given there is accepted and ignored.\n"
 	"\n"
 	"Test addresses belong to the ipmp module, not to the IP stack: they do\n"
 	"not appear in 'ip addr', applications cannot use them, they never fail\n"
@@ -34,22 +36,26 @@ static const char testaddr_help[] =
 	"A test address must be unicast, and neither another member's test\n"
 	"address nor a data address of the group.\n"
 	"\n"
-	"Only IPv4 test addresses exist so far (no IPv6 probing yet).\n"
+	"A member with an IPv4 test address probes over IPv6 as well, while the\n"
+	"group device has IPv6: from its configured IPv6 test address, else from\n"
+	"the link-local address derived from its MAC.  A configured IPv6 test\n"
+	"address alone makes the member probe over IPv6 only.\n"
 	"'ipmpadm show' and 'ipmpstat -t' show test addresses.\n"
 	"\n"
 	"  ipmpadm test-address add eth0 192.0.2.31/24\n"
+	"  ipmpadm test-address add eth0 fe80::31\n"
 	"  ipmpadm test-address del eth0 192.0.2.31\n";
 
 struct testaddr_req {
 	bool add;
 	const char *ifname;
 	const char *arg;	/* ADDRESS[/PREFIX] as given, for messages */
-	struct in_addr addr;
+	struct ipmp_ip addr;
 	uint8_t prefixlen;
 };
 
-/* Decimal digits only, 0 to 32. */
-static int parse_prefixlen(const char *s, uint8_t *plen)
+/* Decimal digits only, 0 to @max. */
+static int parse_prefixlen(const char *s, unsigned int max, uint8_t *plen)
 {
 	unsigned int v = 0;
 	const char *p;
@@ -59,41 +65,41 @@ static int parse_prefixlen(const char *s, uint8_t *plen)
 	for (p = s; *p; p++) {
 		if (*p < '0' || *p > '9')
 			return fail("prefix length '%s' is not an integer", s);
-		if (v <= 32)
+		if (v <= max)
 			v = v * 10 + (unsigned int)(*p - '0');
 	}
-	if (v > 32)
-		return fail("prefix length '%s' is out of range: use 0 to 32", s);
+	if (v > max)
+		return fail("prefix length '%s' is out of range: use 0 to %u", s,
+			    max);
 	*plen = (uint8_t)v;
 	return 0;
 }
 
 /*
- * ADDRESS[/PREFIX]: 0; a syntax error: EXIT_USAGE, said; an IPv6 address,
- * well formed but not something that can be configured: -EAFNOSUPPORT,
- * for the caller to say.
+ * ADDRESS[/PREFIX]: 0, or a syntax error: EXIT_USAGE, said.  IPv6 ones
+ * take no prefix (on "del" one is ignored, as for IPv4); @plen is then 0.
  */
-int testaddr_parse(const char *arg, struct in_addr *addr, uint8_t *plen)
+int testaddr_parse(const char *arg, struct ipmp_ip *addr, uint8_t *plen)
 {
 	const char *slash = strchr(arg, '/');
 	char host[INET6_ADDRSTRLEN];
-	struct in6_addr a6;
 	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
 
 	if (len >= sizeof(host))
 		goto bad;
 	memcpy(host, arg, len);
 	host[len] = '\0';
-	if (inet_pton(AF_INET6, host, &a6) == 1)
-		return -EAFNOSUPPORT;
-	if (inet_pton(AF_INET, host, addr) != 1)
+	if (ipmp_ip_parse(host, addr))
 		goto bad;
-	*plen = 32;
-	if (slash && parse_prefixlen(slash + 1, plen))
+	*plen = addr->family == AF_INET ? 32 : 0;
+	if (slash && parse_prefixlen(slash + 1, addr->family == AF_INET ? 32 : 128,
+				     plen))
 		return EXIT_USAGE;
+	if (addr->family == AF_INET6)
+		*plen = 0;
 	return 0;
 bad:
-	fail("'%.*s' is not an IPv4 address", (int)len, arg);
+	fail("'%.*s' is not an IPv4 or IPv6 address", (int)len, arg);
 	return EXIT_USAGE;
 }
 
@@ -101,9 +107,9 @@ static int parse_testaddr(struct testaddr_req *r)
 {
 	int ret = testaddr_parse(r->arg, &r->addr, &r->prefixlen);
 
-	if (ret == -EAFNOSUPPORT)
-		return fail("test-address %s %s %s: IPv6 test addresses are not configurable yet",
-			    r->add ? "add" : "del", r->ifname, r->arg);
+	if (!ret && r->add && r->addr.family == AF_INET6 && strchr(r->arg, '/'))
+		return fail("test-address add %s %s: an IPv6 test address is link-local and takes no /PREFIX",
+			    r->ifname, r->arg);
 	return ret;
 }
 
@@ -122,15 +128,15 @@ static int parse_args(int argc, char **argv, struct testaddr_req *r)
 
 /* TESTADDR_ADD or _DEL: 0 or a negative errno, ipmp_nl_error() saying why. */
 int testaddr_request(struct ipmp_nl *nl, bool add, uint32_t ifindex,
-		     const struct in_addr *addr, uint8_t prefixlen)
+		     const struct ipmp_ip *addr, uint8_t prefixlen)
 {
 	struct ipmp_msg m;
 
 	ipmp_msg_begin(&m, nl, add ? IPMP_CMD_TESTADDR_ADD :
 			       IPMP_CMD_TESTADDR_DEL, false, IPMP_A_MEMBER);
 	ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
-	ipmp_msg_bin(&m, IPMP_A_MEMBER_TESTADDR, addr, sizeof(*addr));
-	if (add)
+	ipmp_msg_bin(&m, IPMP_A_MEMBER_TESTADDR, &addr->v4, ipmp_ip_len(addr));
+	if (add && addr->family == AF_INET)
 		ipmp_msg_u8(&m, IPMP_A_MEMBER_TESTADDR_PREFIXLEN, prefixlen);
 	return ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
 }

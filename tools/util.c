@@ -327,6 +327,26 @@ void target_addr(const struct ipmp_group *g, uint32_t i, struct ipmp_addr *a)
 	a->group_ifindex = g->ifindex;
 }
 
+/* IPv6 target @i of @g, the same way. */
+void target6_addr(const struct ipmp_group *g, uint32_t i, struct ipmp_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = AF_INET6;
+	a->prefixlen = 128;
+	memcpy(a->addr, g->targets6[i], 16);
+	a->group_ifindex = g->ifindex;
+}
+
+/* The IPv6 test address of @m, NULL when it does not probe over IPv6. */
+const char *testaddr6_str(const struct ipmp_member *m, char *buf, size_t len)
+{
+	if (!m->has_testaddr6)
+		return NULL;
+	if (!inet_ntop(AF_INET6, m->testaddr6, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
 /* Milliseconds with two decimals, as Solaris's "%.2fms", from microseconds. */
 const char *rtt_str(uint32_t us, char *buf, size_t len)
 {
@@ -406,4 +426,38 @@ int parse_add_del(int argc, char **argv, const char *usage, const char *what,
 	*name = argv[2];
 	*arg = argv[3];
 	return 0;
+}
+
+/* An IPv4 or IPv6 address in text: 0, or -1 when it is neither. */
+int ipmp_ip_parse(const char *s, struct ipmp_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (inet_pton(AF_INET, s, &ip->v4) == 1) {
+		ip->family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &ip->v6) == 1) {
+		ip->family = AF_INET6;
+		return 0;
+	}
+	return -1;
+}
+
+const char *ipmp_ip_ntop(const struct ipmp_ip *ip, char *buf, size_t len)
+{
+	if (!inet_ntop(ip->family, &ip->v4, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+bool ipmp_ip_equal(const struct ipmp_ip *a, const struct ipmp_ip *b)
+{
+	return a->family == b->family &&
+	       !memcmp(&a->v4, &b->v4, ipmp_ip_len(a));
+}
+
+/* Its size in network order: 4 or 16 bytes, as netlink carries it. */
+size_t ipmp_ip_len(const struct ipmp_ip *ip)
+{
+	return ip->family == AF_INET6 ? sizeof(ip->v6) : sizeof(ip->v4);
 }

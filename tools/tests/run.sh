@@ -87,13 +87,13 @@ expect 2 "missing IF" ./ipmpadm test-address add
 expect 2 "missing ADDRESS" ./ipmpadm test-address add eth0
 expect 2 "missing ADDRESS" ./ipmpadm test-address del eth0
 expect 2 "unexpected 'extra'" ./ipmpadm test-address add eth0 192.0.2.31 extra
-expect 2 "'192.0.2.300' is not an IPv4 address" ./ipmpadm test-address add eth0 192.0.2.300/24
-expect 2 "'192.0.2' is not an IPv4 address" ./ipmpadm test-address add eth0 192.0.2
-expect 2 "'192.0.2.031' is not an IPv4 address" ./ipmpadm test-address add eth0 192.0.2.031
-expect 2 "'host.example' is not an IPv4 address" ./ipmpadm test-address add eth0 host.example
-expect 2 "'' is not an IPv4 address" ./ipmpadm test-address add eth0 /24
-expect 2 "'' is not an IPv4 address" ./ipmpadm test-address add eth0 ""
-expect 2 "' 192.0.2.31' is not an IPv4 address" ./ipmpadm test-address add eth0 " 192.0.2.31"
+expect 2 "'192.0.2.300' is not an IPv4 or IPv6 address" ./ipmpadm test-address add eth0 192.0.2.300/24
+expect 2 "'192.0.2' is not an IPv4 or IPv6 address" ./ipmpadm test-address add eth0 192.0.2
+expect 2 "'192.0.2.031' is not an IPv4 or IPv6 address" ./ipmpadm test-address add eth0 192.0.2.031
+expect 2 "'host.example' is not an IPv4 or IPv6 address" ./ipmpadm test-address add eth0 host.example
+expect 2 "'' is not an IPv4 or IPv6 address" ./ipmpadm test-address add eth0 /24
+expect 2 "'' is not an IPv4 or IPv6 address" ./ipmpadm test-address add eth0 ""
+expect 2 "' 192.0.2.31' is not an IPv4 or IPv6 address" ./ipmpadm test-address add eth0 " 192.0.2.31"
 expect 2 "prefix length '33' is out of range: use 0 to 32" ./ipmpadm test-address add eth0 192.0.2.31/33
 expect 2 "prefix length '99999999999' is out of range" ./ipmpadm test-address add eth0 192.0.2.31/99999999999
 expect 2 "prefix length '-1' is not an integer" ./ipmpadm test-address add eth0 192.0.2.31/-1
@@ -102,9 +102,11 @@ expect 2 "prefix length '' is not an integer" ./ipmpadm test-address add eth0 19
 expect 2 "prefix length '24/24' is not an integer" ./ipmpadm test-address add eth0 192.0.2.31/24/24
 expect 2 "prefix length 'x' is not an integer" ./ipmpadm test-address del eth0 192.0.2.31/x
 expect 2 "usage: ipmpadm test-address add IF ADDRESS[/PREFIX]" ./ipmpadm test-address add eth0 192.0.2.31/33
-# Well formed, yet not configurable: an error (1), not a usage error.
-expect 1 "ipmpadm: test-address add eth0 2001:db8::31/64: IPv6 test addresses are not configurable yet" ./ipmpadm test-address add eth0 2001:db8::31/64
-expect 1 "ipmpadm: test-address del eth0 fe80::1: IPv6 test addresses are not configurable yet" ./ipmpadm test-address del eth0 fe80::1
+# IPv6: link-local, no prefix on add (an error, 1); one on del is ignored.
+expect 1 "ipmpadm: test-address add eth0 fe80::31/64: an IPv6 test address is link-local and takes no /PREFIX" ./ipmpadm test-address add eth0 fe80::31/64
+expect 2 "prefix length '129' is out of range: use 0 to 128" ./ipmpadm test-address del eth0 fe80::31/129
+expect 1 "ipmp module not loaded" ./ipmpadm test-address del eth0 fe80::1/64
+expect 1 "ipmp module not loaded" ./ipmpadm test-address add eth0 fe80::1
 expect 2 "missing add or del" ./ipmpadm target
 expect 2 "unknown action 'list': use add or del" ./ipmpadm target list ipmp0
 expect 2 "unknown option '-x'" ./ipmpadm target -x
@@ -113,18 +115,18 @@ expect 2 "missing IPMPIF" ./ipmpadm target add
 expect 2 "missing ADDRESS" ./ipmpadm target add ipmp0
 expect 2 "missing ADDRESS" ./ipmpadm target del ipmp0
 expect 2 "unexpected '192.0.2.2'" ./ipmpadm target add ipmp0 192.0.2.1 192.0.2.2
-expect 2 "'192.0.2.256' is not an IPv4 address" ./ipmpadm target add ipmp0 192.0.2.256
-expect 2 "'192.0.2' is not an IPv4 address" ./ipmpadm target add ipmp0 192.0.2
-expect 2 "'192.0.2.01' is not an IPv4 address" ./ipmpadm target add ipmp0 192.0.2.01
-expect 2 "'0x7f.0.0.1' is not an IPv4 address" ./ipmpadm target add ipmp0 0x7f.0.0.1
-expect 2 "'router.example' is not an IPv4 address" ./ipmpadm target add ipmp0 router.example
-expect 2 "'' is not an IPv4 address" ./ipmpadm target add ipmp0 ""
-expect 2 "'192.0.2.1 ' is not an IPv4 address" ./ipmpadm target add ipmp0 "192.0.2.1 "
-expect 2 "'192.0.2.1/32' is not an IPv4 address: a target takes no /PREFIX" ./ipmpadm target add ipmp0 192.0.2.1/32
-expect 2 "'2001:db8::1/64' is not an IPv4 address: a target takes no /PREFIX" ./ipmpadm target add ipmp0 2001:db8::1/64
+expect 2 "'192.0.2.256' is not an IPv4 or IPv6 address" ./ipmpadm target add ipmp0 192.0.2.256
+expect 2 "'192.0.2' is not an IPv4 or IPv6 address" ./ipmpadm target add ipmp0 192.0.2
+expect 2 "'192.0.2.01' is not an IPv4 or IPv6 address" ./ipmpadm target add ipmp0 192.0.2.01
+expect 2 "'0x7f.0.0.1' is not an IPv4 or IPv6 address" ./ipmpadm target add ipmp0 0x7f.0.0.1
+expect 2 "'router.example' is not an IPv4 or IPv6 address" ./ipmpadm target add ipmp0 router.example
+expect 2 "'' is not an IPv4 or IPv6 address" ./ipmpadm target add ipmp0 ""
+expect 2 "'192.0.2.1 ' is not an IPv4 or IPv6 address" ./ipmpadm target add ipmp0 "192.0.2.1 "
+expect 2 "'192.0.2.1/32' is not an IPv4 or IPv6 address: a target takes no /PREFIX" ./ipmpadm target add ipmp0 192.0.2.1/32
+expect 2 "'2001:db8::1/64' is not an IPv4 or IPv6 address: a target takes no /PREFIX" ./ipmpadm target add ipmp0 2001:db8::1/64
 expect 2 "usage: ipmpadm target add IPMPIF ADDRESS" ./ipmpadm target del ipmp0 192.0.2.1.1
-expect 1 "ipmpadm: target add ipmp0 2001:db8::1: IPv6 targets are not configurable yet" ./ipmpadm target add ipmp0 2001:db8::1
-expect 1 "ipmpadm: target del ipmp0 ::ffff:192.0.2.1: IPv6 targets are not configurable yet" ./ipmpadm target del ipmp0 ::ffff:192.0.2.1
+expect 1 "ipmp module not loaded" ./ipmpadm target add ipmp0 2001:db8::1
+expect 1 "ipmp module not loaded" ./ipmpadm target del ipmp0 fe80::1
 
 # restore: the file is parsed and checked against itself before anything
 # is asked of the kernel: each problem names FILE:LINE, exit 1.
@@ -169,22 +171,26 @@ restore_err 2 "add: missing IF" "$G" "add ipmp0 standby"
 restore_err 3 "eth0 is added twice: first to ipmp0 on line 2" "$G" "add ipmp0 eth0" "add ipmp0 eth0 standby"
 restore_err 4 "eth1 is added twice: first to ipmp0 on line 2" "$G" "add ipmp0 eth0 eth1" "create ipmp1" "add ipmp1 eth1"
 restore_err 2 "ipmp0 is a group interface, not a member" "$G" "add ipmp0 ipmp0"
-restore_err 5 "eth0 is given a test address twice: first on line 4" \
+restore_err 5 "eth0 is given an IPv4 test address twice: first on line 4" \
 	"$G" "add ipmp0 eth0" "#" "test-address add eth0 192.0.2.31/24" "test-address add eth0 192.0.2.32/24"
 restore_err 4 "192.0.2.31 is the test address of eth0 already (line 3)" \
 	"$G" "add ipmp0 eth0 eth1" "test-address add eth0 192.0.2.31/24" "test-address add eth1 192.0.2.31/28"
 restore_err 2 "eth0 is not added to a group on an earlier line" "$G" "test-address add eth0 192.0.2.31"
-restore_err 3 "'192.0.2.300' is not an IPv4 address" "$G" "add ipmp0 eth0" "test-address add eth0 192.0.2.300/24"
+restore_err 3 "'192.0.2.300' is not an IPv4 or IPv6 address" "$G" "add ipmp0 eth0" "test-address add eth0 192.0.2.300/24"
 restore_err 3 "prefix length '33' is out of range: use 0 to 32" "$G" "add ipmp0 eth0" "test-address add eth0 192.0.2.31/33"
-restore_err 3 "IPv6 test addresses are not configurable yet" "$G" "add ipmp0 eth0" "test-address add eth0 2001:db8::31/64"
+restore_err 3 "an IPv6 test address is link-local and takes no /PREFIX" "$G" "add ipmp0 eth0" "test-address add eth0 fe80::31/64"
+restore_err 5 "eth0 is given an IPv6 test address twice: first on line 4" \
+	"$G" "add ipmp0 eth0" "test-address add eth0 192.0.2.31/24" "test-address add eth0 fe80::31" "test-address add eth0 fe80::32"
+restore_err 4 "fe80::31 is the test address of eth0 already (line 3)" \
+	"$G" "add ipmp0 eth0 eth1" "test-address add eth0 fe80::31" "test-address add eth1 fe80::31"
 restore_err 3 "test-address del: only 'test-address add' can be restored" "$G" "add ipmp0 eth0" "test-address del eth0 192.0.2.31"
 restore_err 3 "test-address add: unexpected 'x'" "$G" "add ipmp0 eth0" "test-address add eth0 192.0.2.31 x"
 restore_err 2 "target add: missing ADDRESS" "$G" "target add ipmp0"
-restore_err 2 "'192.0.2.1/32' is not an IPv4 address: a target takes no /PREFIX" "$G" "target add ipmp0 192.0.2.1/32"
+restore_err 2 "'192.0.2.1/32' is not an IPv4 or IPv6 address: a target takes no /PREFIX" "$G" "target add ipmp0 192.0.2.1/32"
 restore_err 3 "192.0.2.1 is a target of ipmp0 already (line 2)" "$G" "target add ipmp0 192.0.2.1" "target add ipmp0 192.0.2.1"
 restore_err 4 "192.0.2.31 is the test address of eth0 already (line 3)" \
 	"$G" "add ipmp0 eth0" "test-address add eth0 192.0.2.31/24" "target add ipmp0 192.0.2.31"
-restore_err 7 "ipmp0 has 5 targets already: a group has at most 5" "$G" \
+restore_err 7 "ipmp0 has 5 IPv4 targets already: a group has at most 5 per address family" "$G" \
 	"target add ipmp0 192.0.2.1" "target add ipmp0 192.0.2.2" "target add ipmp0 192.0.2.3" \
 	"target add ipmp0 192.0.2.4" "target add ipmp0 192.0.2.5" "target add ipmp0 192.0.2.6"
 restore_err 2 "ipmp1 is not created on an earlier line" "$G" "target add ipmp1 192.0.2.1"

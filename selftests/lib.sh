@@ -44,6 +44,8 @@
 #	                              ADDR (CIDR), up, its peer PORT on br0
 #	port_drop SW PORT             the switch drops what arrives at PORT (tc)
 #	port_pass SW PORT             and forwards it again
+#	ipv4_only NS IF               the group device IF in netns NS speaks no IPv6:
+#	                              its members probe over IPv4 only
 #	defer CMD...                  run CMD at exit (last deferred runs first)
 #	poll SECS CMD...              status 0 once CMD succeeds, 1 after SECS
 #	dmesg_mark                    remember this point of the kernel log
@@ -303,6 +305,10 @@ port_drop() {
 
 port_pass() {
 	ip netns exec "$1" tc filter del dev "$2" ingress pref 1
+}
+
+ipv4_only() {
+	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
 }
 
 defer() {

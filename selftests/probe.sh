@@ -33,6 +33,7 @@ for i in 0 1; do switch_port "$SW" "$H" e$i p$i; done
 switch_host "$SW" "$R" q0 192.0.2.1/24
 
 h "$IPMPADM" create ipmp0 fdt 1000
+ipv4_only "$H" ipmp0	# IPv4 probing here; probe6.sh has IPv6
 h "$IPMPADM" add ipmp0 e0 e1
 h ip link set ipmp0 up
 h ip addr add 192.0.2.10/24 dev ipmp0

@@ -53,6 +53,7 @@ for i in 1 2; do
 done
 
 h "$IPMPADM" create ipmp0 fdt 1000
+ipv4_only "$H" ipmp0	# IPv4 probing here; probe6.sh has IPv6
 h "$IPMPADM" add ipmp0 e0 e1
 h ip link set ipmp0 up
 h ip addr add 192.0.2.10/24 dev ipmp0

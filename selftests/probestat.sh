@@ -29,6 +29,7 @@ for i in 0 1; do switch_port "$SW" "$H" e$i p$i; done
 switch_host "$SW" "$R" q0 192.0.2.1/24
 
 h "$IPMPADM" create ipmp0 fdt 2000
+ipv4_only "$H" ipmp0	# IPv4 probing here; probe6.sh has IPv6
 h "$IPMPADM" add ipmp0 e0 e1
 h ip link set ipmp0 up
 h "$IPMPADM" test-address add e0 192.0.2.31/24

@@ -46,6 +46,7 @@ ip -n "$SW" link set q0 master br0 up
 ip -n "$P" link set eth0 up
 ip -n "$P" addr add 192.0.2.1/24 dev eth0
 h "$IPMPADM" create ipmp0
+ipv4_only "$H" ipmp0	# IPv4 test addresses here; probe6.sh has IPv6
 h "$IPMPADM" add ipmp0 e0 e1
 h "$IPMPADM" add ipmp0 e2 standby
 h ip link set ipmp0 up

@@ -59,6 +59,11 @@ check "the same seed sends the same requests" \
 	cmp <(requests_of "$_lib_tmp/r1") <(requests_of "$_lib_tmp/r2")
 check "and another seed others" \
 	eval '! cmp -s <(requests_of "$_lib_tmp/r1") <(in_ns "$NS_r1" "$FUZZ" -s $((SEED + 1)) -n 400 -v | requests_of /dev/stdin)'
+check "a request printed can be sent again alone (-x)" \
+	in_ns "$NS_r1" "$FUZZ" -x "$(requests_of "$_lib_tmp/r1" | sed -n 100p)"
+# The checks can fail: as root, -U's "every change refused" is false.
+check_fail "the fuzzer notices an answer it did not expect" \
+	in_ns "$NS_r1" "$FUZZ" -U -s "$SEED" -n 2000
 ip netns del "$NS_r1"
 ip netns del "$NS_r2"
 

@@ -81,7 +81,7 @@ check_fuzz "unprivileged, every change is refused (seed $SEED)" \
 check "and nothing changed" test "$(groups_of "$F")" = "$before"
 
 check "the kernel logged no warning" \
-	eval '! dmesg_since_mark | grep -E "WARNING|BUG|Oops|Call Trace|refcount_t|unregister_netdevice: waiting"'
+	eval '! dmesg_since_mark | grep -E "WARNING:|BUG:|BUG |Oops|Call Trace|refcount_t|unregister_netdevice: waiting"'
 
 # No reference left behind: the module unloads with the fuzzer's groups
 # still there, and comes back working.

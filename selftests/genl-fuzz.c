@@ -271,9 +271,10 @@ static uint16_t family_id(int fd)
 /*
  * Checking the answers.  A reply attribute is one of these sizes: a
  * positive exact size, or a string that fits (with its NUL) in -size bytes,
- * or a non-empty list of 4-byte items, or an IPv4 or IPv6 address.
+ * or a non-empty list of 4- or 16-byte items, or an IPv4 or IPv6 address.
  */
 #define S_MULT4		1000
+#define S_MULT16	1002
 #define S_ADDR		1001
 #define S_ANY		0
 
@@ -287,6 +288,8 @@ static const int group_sizes[IPMP_A_GROUP_MAX + 1] = {
 	[IPMP_A_GROUP_TARGET] = 4, [IPMP_A_GROUP_TARGETS] = S_MULT4,
 	[IPMP_A_GROUP_PROBING] = 1, [IPMP_A_GROUP_FDT_CURRENT] = 4,
 	[IPMP_A_GROUP_TARGET_MODE] = 1, [IPMP_A_GROUP_STATIC_TARGETS] = S_MULT4,
+	[IPMP_A_GROUP_TARGETS6] = S_MULT16, [IPMP_A_GROUP_TARGET_MODE6] = 1,
+	[IPMP_A_GROUP_STATIC_TARGETS6] = S_MULT16,
 };
 
 static const int member_sizes[IPMP_A_MEMBER_MAX + 1] = {
@@ -297,6 +300,7 @@ static const int member_sizes[IPMP_A_MEMBER_MAX + 1] = {
 	[IPMP_A_MEMBER_PROBE] = 1, [IPMP_A_MEMBER_OFFLINE] = 1,
 	[IPMP_A_MEMBER_NADDRS] = 4, [IPMP_A_MEMBER_TESTADDR] = 4,
 	[IPMP_A_MEMBER_TESTADDR_PREFIXLEN] = 1, [IPMP_A_MEMBER_RTT_US] = 4,
+	[IPMP_A_MEMBER_TESTADDR6] = 16, [IPMP_A_MEMBER_TESTADDR6_CONFIGURED] = 1,
 };
 
 static const int addr_sizes[IPMP_A_ADDR_MAX + 1] = {
@@ -392,8 +396,12 @@ static bool attr_sized(const struct nlattr *a, int size, uint16_t type)
 
 	if (size == S_ANY)
 		return true;
-	if (size == S_MULT4)
-		return (n && n % 4 == 0) || bad("attribute %u: %zu bytes, not 4 each", type, n);
+	if (size == S_MULT4 || size == S_MULT16) {
+		size_t each = size == S_MULT4 ? 4 : 16;
+
+		return (n && n % each == 0) ||
+		       bad("attribute %u: %zu bytes, not %zu each", type, n, each);
+	}
 	if (size == S_ADDR)
 		return n == 4 || n == 16 || bad("address of %zu bytes", n);
 	if (size > 0)
@@ -784,6 +792,22 @@ static uint32_t fuzz_addr4(struct rng *r)
 	return rnd(r);
 }
 
+static void fuzz_addr6(struct rng *r, unsigned char a[16])
+{
+	static const char *const edge[] = {
+		"fe80::1", "fe80::2", "fe80::31", "2001:db8::1", "::", "::1",
+		"ff02::1", "fe80::ffff:ffff:ffff:ffff", "::ffff:192.0.2.1",
+	};
+	unsigned int i;
+
+	if (chance(r, 85)) {
+		inet_pton(AF_INET6, edge[below(r, sizeof(edge) / sizeof(edge[0]))], a);
+		return;
+	}
+	for (i = 0; i < 16; i++)
+		a[i] = chance(r, 60) ? 0 : rnd(r);
+}
+
 /* A name: a fuzzed group's, a device's, or one the kernel must refuse. */
 static size_t fuzz_name(struct rng *r, char *out, size_t max)
 {
@@ -813,7 +837,8 @@ static size_t fuzz_name(struct rng *r, char *out, size_t max)
 }
 
 /* What an attribute holds in a request, to give it its right type. */
-enum kind { K_U8, K_U16, K_U32, K_U64, K_ADDR4, K_ADDR6, K_NAME, K_BIN, K_NEST, K_NKINDS };
+/* K_ADDR: an IPv4 or an IPv6 address. */
+enum kind { K_U8, K_U16, K_U32, K_U64, K_ADDR4, K_ADDR6, K_ADDR, K_NAME, K_BIN, K_NEST, K_NKINDS };
 
 static enum kind group_kind(int t)
 {
@@ -822,10 +847,12 @@ static enum kind group_kind(int t)
 		return K_NAME;
 	case IPMP_A_GROUP_STATE: case IPMP_A_GROUP_FAILBACK:
 	case IPMP_A_GROUP_PROBING: case IPMP_A_GROUP_TARGET_MODE:
+	case IPMP_A_GROUP_TARGET_MODE6:
 		return K_U8;
 	case IPMP_A_GROUP_TARGET:
-		return K_ADDR4;
+		return K_ADDR;
 	case IPMP_A_GROUP_TARGETS: case IPMP_A_GROUP_STATIC_TARGETS:
+	case IPMP_A_GROUP_TARGETS6: case IPMP_A_GROUP_STATIC_TARGETS6:
 		return K_BIN;
 	}
 	return K_U32;
@@ -841,7 +868,9 @@ static enum kind member_kind(int t)
 	case IPMP_A_MEMBER_RTT_US:
 		return K_U32;
 	case IPMP_A_MEMBER_TESTADDR:
-		return K_ADDR4;
+		return K_ADDR;
+	case IPMP_A_MEMBER_TESTADDR6:
+		return K_ADDR6;
 	}
 	return K_U8;
 }
@@ -925,9 +954,11 @@ static void put_kind(struct rng *r, struct msg *m, uint16_t type, enum kind k,
 		put(m, type, &v, 4);
 		break;
 	case K_ADDR6:
-		for (i = 0; i < 16; i++)
-			raw[i] = chance(r, 60) ? 0 : rnd(r);
+		fuzz_addr6(r, raw);
 		put(m, type, raw, 16);
+		break;
+	case K_ADDR:
+		put_kind(r, m, type, chance(r, 60) ? K_ADDR4 : K_ADDR6, false, depth);
 		break;
 	case K_NAME:
 		n = fuzz_name(r, name, sizeof(name));
@@ -1060,6 +1091,13 @@ static bool put_good(struct rng *r, struct msg *m, uint16_t nest, int t)
 		break;
 	case IPMP_A_GROUP << 8 | IPMP_A_GROUP_TARGET:
 	case IPMP_A_MEMBER << 8 | IPMP_A_MEMBER_TESTADDR:
+		if (chance(r, 30)) {
+			unsigned char a6[16] = { 0xfe, 0x80 };
+
+			a6[15] = 1 + below(r, 8);
+			put(m, t, a6, 16);
+			return true;
+		}
 		v = htonl(0xc0000200 | (1 + below(r, 8)));
 		break;
 	case IPMP_A_GROUP << 8 | IPMP_A_GROUP_FAILBACK:
@@ -1568,10 +1606,12 @@ static void print_stats(const struct stats *st, double secs)
 {
 	unsigned int i;
 
-	printf("# %lu requests in %.1f s (%.0f/s): %lu acks, %lu errors, "
-	       "%lu answers, %lu dumps, %lu dumps abandoned\n",
-	       st->sent, secs, secs > 0 ? st->sent / secs : 0.0, st->acks,
-	       st->errors, st->data, st->dumps, st->abandoned);
+	unsigned long all = st->sent + st->abandoned;
+
+	printf("# %lu requests in %.1f s (%.0f/s): %lu answered (%lu acks, "
+	       "%lu errors, %lu dumps done, %lu reply messages), %lu dumps abandoned\n",
+	       all, secs, secs > 0 ? all / secs : 0.0, st->sent, st->acks,
+	       st->errors, st->dumps, st->data, st->abandoned);
 	printf("# errors by errno:");
 	for (i = 1; i < 4096; i++)
 		if (st->by_errno[i])
@@ -1721,6 +1761,9 @@ int main(int argc, char **argv)
 				    .unprivileged = o.unprivileged };
 		struct msg m;
 
+		if (n > o.first && (n - o.first) % 10000 == 0)
+			printf("# %" PRIu64 " requests, %.0f/s\n", n - o.first,
+			       (n - o.first) / (now() - t0));
 		if (n == o.first || n % 128 == 0)
 			pool_refresh(fd);
 		if (chance(&r, 2)) {
@@ -1732,9 +1775,6 @@ int main(int argc, char **argv)
 			rc = 1;
 			break;
 		}
-		if ((n + 1 - o.first) % 10000 == 0)
-			printf("# %" PRIu64 " requests, %.0f/s\n", n + 1 - o.first,
-			       (n + 1 - o.first) / (now() - t0));
 	}
 	if (racer) {
 		kill(racer, SIGTERM);

@@ -157,7 +157,7 @@ check "a member can be moved to another netns" h ip link set e0 netns "$O"
 check "it left its group, which keeps its place" \
 	ipmpstat_is "$H" -i INTERFACE,STATE e0:removed
 check "which logged it" dmesg_has "interface e0 was removed from IPMP group ipmp0"
-check "its data address moved to the other member" bound_to "$A_ON_E0" e1
+wait_for "its data address moves to the other member" 5 bound_to "$A_ON_E0" e1
 check "over there it has no master" eval '! ip -n "$O" -o link show e0 | grep -q master'
 ip -n "$O" link set e0 up
 check "and can join a group of that netns" eval '

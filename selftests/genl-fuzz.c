@@ -630,6 +630,12 @@ static int answer_one(const struct expect *e, const struct nlmsghdr *nlh,
 	return data_ok(e, nlh, ndata) ? GOING : -1;
 }
 
+/*
+ * Set by SIGTERM in the racer.  Its sockets have a receive timeout, so a
+ * signal interrupts recv() even with SA_RESTART: it is simply retried.
+ */
+static volatile sig_atomic_t stop;
+
 /* Reads the whole answer to one request; false (see why) if it is wrong. */
 static bool answer_ok(int fd, const struct expect *e, uint16_t family,
 		      struct stats *st)
@@ -642,6 +648,8 @@ static bool answer_ok(int fd, const struct expect *e, uint16_t family,
 
 	for (;;) {
 		n = recv(fd, buf, sizeof(buf), MSG_TRUNC);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return bad("no answer within %d s", REPLY_SECS);
 		if (n < 0)
@@ -918,7 +926,7 @@ static void put_kind(struct rng *r, struct msg *m, uint16_t type, enum kind k,
 		     bool wrong_size, int depth)
 {
 	unsigned char raw[64];
-	char name[64];
+	char name[64 + 4];
 	uint64_t v64;
 	uint32_t v;
 	uint16_t v16;
@@ -961,7 +969,8 @@ static void put_kind(struct rng *r, struct msg *m, uint16_t type, enum kind k,
 		put_kind(r, m, type, chance(r, 60) ? K_ADDR4 : K_ADDR6, false, depth);
 		break;
 	case K_NAME:
-		n = fuzz_name(r, name, sizeof(name));
+		memset(name, 'x', sizeof(name));	/* what may follow the NUL */
+		n = fuzz_name(r, name, sizeof(name) - 4);
 		/* Now and then without its NUL, or with bytes after it. */
 		if (chance(r, 8))
 			put(m, type, name, n);
@@ -1322,6 +1331,8 @@ static int rt_do(int fd, struct msg *m)
 	nl_send(fd, m, ++seq);
 	for (;;) {
 		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0)
 			die("rtnetlink: %s", strerror(errno));
 		if (n >= (ssize_t)NLMSG_HDRLEN && nlh->nlmsg_seq == seq &&
@@ -1415,7 +1426,6 @@ static void dump_all(int fd, uint8_t cmd, struct stats *st)
  * join and leave, go offline, fail and recover, get test addresses,
  * targets and data addresses, until SIGTERM.
  */
-static volatile sig_atomic_t stop;
 
 static void on_term(int sig)
 {

@@ -42,9 +42,9 @@ check:
 demo:
 	selftests/check --demo
 
-# The CPU that in-kernel probing costs, measured in a QEMU guest.
+# The benchmarks (bench/run), each in a QEMU guest; B="outage" runs one.
 bench:
-	bench/run
+	bench/run $(B)
 
 # checkpatch.pl comes from Debian's linux-source-6.1, extracted once.
 CHECKPATCH := .cache/lsrc/linux-source-6.1/scripts/checkpatch.pl

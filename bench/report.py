@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# report.py: the host's side of a benchmark's result.  bench/run calls it
+# with the JSON a benchmark wrote in the guest; it adds the date, the host
+# (from the environment bench/run sets: HOST_CPU, HOST_CPUS, HOST_KERNEL,
+# QEMU, ACCEL, COMMIT, DIRTY, ELAPSED), writes the result and prints the
+# benchmark's table.
+#
+#   report.py probe-cpu|outage GUEST.json RESULT.json
+import datetime
+import json
+import os
+import sys
+
+
+def wrap(r):
+    env = os.environ
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "machine": {
+            "cpu": env["HOST_CPU"], "cpus": int(env["HOST_CPUS"]),
+            "kernel": env["HOST_KERNEL"], "qemu": env["QEMU"],
+            "accel": env["ACCEL"], "kvm": env["ACCEL"] == "kvm",
+        },
+        "kernel": r["guest"]["kernel"],
+        "source": {"commit": env["COMMIT"], "uncommitted_changes": env["DIRTY"] == "true"},
+        "make_bench_s": int(env["ELAPSED"]),
+        **r,
+    }
+
+
+def print_probe_cpu(r, path):
+    b, c, u = r["busy_pct"], r["cost_pct"], r["us_per_packet"]
+    pr, pg = r["probe_rate"], r["ping"]
+    m = r["machine"]
+    print()
+    print(f"probe-cpu, {r['date']}: {r['members']} members, FDT {r['fdt_ms']} ms, "
+          f"{r['window_s']} s windows x {r['rounds']} rounds (medians)")
+    print(f"guest: {r['guest']['cpus']} CPUs, kernel {r['kernel']}, QEMU {m['accel'].upper()}"
+          f"{'' if m['kvm'] else ' (software emulation, no KVM)'}; "
+          f"host: {m['cpus']} x {m['cpu']}; source {r['source']['commit']}"
+          f"{' + uncommitted changes' if r['source']['uncommitted_changes'] else ''}")
+    print()
+    rows = [
+        ("no group", b["none"], None, None),
+        ("group, probing off", b["off"], None, None),
+        ("group, probing on", b["on"], pr["in_on_windows_per_s"], None),
+        ("probing off + userspace ping", b["ping"], pg["in_ping_windows_per_s"], None),
+        ("probing (on - off)", c["probing"], pr["in_on_windows_per_s"], u["probe"]),
+        ("probe timers (off - no group)", c["probe_timers"], None, None),
+        ("userspace ping (ping - off)", c["ping"], pg["in_ping_windows_per_s"], u["ping"]),
+    ]
+    print(f"  {'':32} {'busy, % of one core':>20} {'packets/s':>10} {'us a packet':>12}")
+    for name, pct, rate, us in rows:
+        print(f"  {name:32} {pct:20.2f} {'' if rate is None else f'{rate:.0f}':>10} "
+              f"{'' if us is None else f'{us:.1f}':>12}")
+    print()
+    ratio = r["ratio_probe_to_ping"]
+    print(f"ipmp probing costs {c['probing']:.2f}% of one core at {pr['in_on_windows_per_s']:.0f} probes/s; "
+          f"userspace ping ({pg['tool']}) at {pg['in_ping_windows_per_s']:.0f}/s costs {c['ping']:.2f}%")
+    print(f"per packet, probing costs {ratio if ratio is None else f'{ratio:.2f}'} x what userspace ping does; "
+          f"at the nominal {pr['nominal_per_s']:.0f} probes/s probing would cost {c['probing_at_nominal']:.2f}%")
+    ow = r["on_windows"]
+    if ow["fdt_stretched"] or ow["member_failures"] or ow["ended_above_fdt"]:
+        print(f"note: during the on windows the FDT was stretched {ow['fdt_stretched']} times and "
+              f"{ow['member_failures']} member failures were detected: the guest did not keep up with "
+              f"FDT {r['fdt_ms']} ms")
+    if r["high_variance"]:
+        print("note: high variance between windows of one kind: something else loaded the machine "
+              f"(spread: {r['spread_pct']})")
+    if not m["kvm"]:
+        print("note: QEMU TCG: kernel code runs several times slower than on hardware; "
+              "judge the ratio, not the percentage")
+    print(f"result: {os.path.relpath(path)}; make bench took {r['make_bench_s']} s")
+
+
+OUTAGE_NAMES = {
+    "ipmp": "ipmp (link-based)",
+    "bond100": "bonding, miimon=100",
+    "bond10": "bonding, miimon=10",
+    "team": "team (teamd, ethtool)",
+}
+
+
+def ratio(v, base):
+    return f"{v / base:.3f}" if base else "-"
+
+
+def print_outage(r, path):
+    p, s, m = r["parameters"], r["systems"], r["machine"]
+    base = s.get("bond100")
+    print()
+    print(f"outage, {r['date']}: {p['failovers']} failovers a system, the peer sends "
+          f"{p['rate_per_s']} UDP datagrams/s to the data address of the system under test; "
+          f"a {p['window_ms']} ms window after each link pull")
+    print(f"guest: {r['guest']['cpus']} CPUs, kernel {r['kernel']}, QEMU {m['accel'].upper()}"
+          f"{'' if m['kvm'] else ' (software emulation, no KVM)'}; "
+          f"host: {m['cpus']} x {m['cpu']}; source {r['source']['commit']}"
+          f"{' + uncommitted changes' if r['source']['uncommitted_changes'] else ''}")
+    print()
+    hdr = ("outage ms: median", "x bond100", "max", "x bond100",
+           "lost: median", "max", "not moved", "noise ms", "sent/s")
+    print(f"  {'':22}" + "".join(f" {h:>11}" for h in hdr))
+    for name, v in s.items():
+        o, lost = v["outage_ms"], v["lost"]
+        cells = [f"{o['median']:.1f}", ratio(o["median"], base and base["outage_ms"]["median"]),
+                 f"{o['max']:.1f}", ratio(o["max"], base and base["outage_ms"]["max"]),
+                 f"{lost['median']:g}", f"{lost['max']:g}", str(v["not_moved"]),
+                 f"{v['quiet_maxgap_ms']['median']:.1f}", f"{v['sender']['rate_per_s']:.0f}"]
+        print(f"  {OUTAGE_NAMES.get(name, name):22}" + "".join(f" {c:>11}" for c in cells))
+    print()
+    print("  noise ms: the median over the failovers of the longest gap in 200 ms "
+          "without a failure, just before each pull")
+    ip = s.get("ipmp")
+    if ip:
+        med = ip["outage_ms"]["median"]
+        goals = []
+        if base:
+            goals.append(("at most 1/10 of bonding miimon=100", med <= base["outage_ms"]["median"] / 10,
+                          f"{ratio(med, base['outage_ms']['median'])} x"))
+        for other in ("bond10", "team"):
+            if other in s:
+                om = s[other]["outage_ms"]["median"]
+                goals.append((f"no worse than {OUTAGE_NAMES[other]}", med <= om,
+                              f"{med:.1f} against {om:.1f} ms"))
+        for text, ok, fig in goals:
+            print(f"  goal: ipmp's median outage {text}: {'met' if ok else 'MISSED'} ({fig})")
+    if any(v["not_moved"] for v in s.values()):
+        print("note: in some failovers the traffic had not moved by the end of the window: "
+              "their outage is the whole window")
+    if not m["kvm"]:
+        print("note: QEMU TCG: the guest runs several times slower than hardware, and other "
+              "guests share the host's cores; judge the ratios")
+    print(f"result: {os.path.relpath(path)}; make bench had run {r['make_bench_s']} s by then")
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[1] not in ("probe-cpu", "outage"):
+        sys.exit("usage: report.py probe-cpu|outage GUEST.json RESULT.json")
+    name, src, dst = sys.argv[1:]
+    r = wrap(json.load(open(src)))
+    with open(dst, "w") as f:
+        json.dump(r, f, indent=2)
+        f.write("\n")
+    {"probe-cpu": print_probe_cpu, "outage": print_outage}[name](r, dst)
+
+
+if __name__ == "__main__":
+    main()

@@ -221,7 +221,7 @@ wait_usable() {
 }
 
 # Ask the receiver for a report of the segment since the last one, and
-# leave its fields in SEG (recv lost maxgap_us open_us).  SEGS counts the
+# leave its fields in SEG (recv lost maxgap_us open_us end_us).  SEGS counts the
 # lines the receiver printed: its "ready" and its reports.
 SEGS=0
 mark() {
@@ -234,14 +234,16 @@ mark() {
 		sleep 0.01
 	done
 	((${#lines[@]} >= SEGS)) || die "the receiver does not report"
-	read -r _ _ _ recv _ lost _ gap _ open <<<"${lines[SEGS - 1]}"
-	SEG="$recv $lost $gap $open"
+	read -r _ _ _ recv _ lost _ gap _ open _ end _ <<<"${lines[SEGS - 1]}"
+	SEG="$recv $lost $gap $open $end"
 }
 
 start_traffic() {
 	local i
 	local lines=()
-	h "$UDPFLOOD" recv "$PORT" >"$WORK/recv.out" &
+	: >"$WORK/recv.out"
+	# Not through h(): $! must be the receiver itself (ip netns exec execs).
+	ip netns exec "$H" "$UDPFLOOD" recv "$PORT" >"$WORK/recv.out" &
 	RECV_PID=$!
 	for ((i = 0; i < 500; i++)); do
 		mapfile -t lines <"$WORK/recv.out"
@@ -266,7 +268,7 @@ start_traffic() {
 # One system, all its failovers; appends one JSON object a failover to
 # $WORK/$1.samples and the sender's figures to $WORK/$1.sender.
 run_system() {
-	local sys=$1 i a b recv lost gap quiet moved t0
+	local sys=$1 i a b recv lost gap end quiet moved t0 back
 	teardown
 	build_topology || die "$sys: could not build the topology"
 	setup_system "$sys" || die "$sys: could not set up"
@@ -289,12 +291,14 @@ run_system() {
 		ip -n "$SW" link set "p${a#e}" down
 		sleep "$(awk -v w="$window" 'BEGIN { printf "%.3f", w / 1000 }')"
 		mark
-		read -r recv lost gap _ <<<"$SEG"
+		read -r recv lost gap _ end <<<"$SEG"
 		b=$(active)
 		moved=true
 		[[ $b != "$a" && $b == e[12] ]] || moved=false
-		printf '{"failed": "%s", "outage_us": %d, "lost": %d, "received": %d, "quiet_maxgap_us": %d, "moved": %s, "pull_s": %s}\n' \
-			"$a" "$gap" "$lost" "$recv" "$quiet" "$moved" "${t0%.*}" >>"$WORK/$sys.samples"
+		# When the traffic came back, from the start of the pull command.
+		back=$((end - ${t0/./}))
+		printf '{"failed": "%s", "outage_us": %d, "lost": %d, "received": %d, "quiet_maxgap_us": %d, "moved": %s, "back_after_pull_us": %d}\n' \
+			"$a" "$gap" "$lost" "$recv" "$quiet" "$moved" "$back" >>"$WORK/$sys.samples"
 		printf '  %-8s %2d: %s down, outage %7.1f ms, %5d lost%s\n' "$sys" "$i" "$a" \
 			"$(awk -v g="$gap" 'BEGIN { printf "%.1f", g / 1000 }')" "$lost" \
 			"$($moved || echo ", the traffic did not move (still on '$b')")"

@@ -21,9 +21,10 @@
  * place; then SIGUSR1 prints a report and starts a new segment, SIGTERM
  * prints a last one and exits.  A report is one line:
  *
- *   seg N recv R lost L maxgap_us G open_us O
+ *   seg N recv R lost L maxgap_us G open_us O end_us E
  *
- * (O: the time since the last arrival, part of G when it is the longest).
+ * (O: the time since the last arrival, part of G when it is the longest;
+ * E: when the longest gap ended, CLOCK_REALTIME in microseconds).
  * A segment that received nothing reports its whole length as the gap.
  */
 #define _GNU_SOURCE
@@ -165,7 +166,7 @@ struct segment {
 	unsigned long n;	/* its number, from 1 */
 	int64_t start;		/* CLOCK_REALTIME ns, as the arrival stamps */
 	int64_t last;		/* the last arrival, 0 before the first */
-	int64_t maxgap;
+	int64_t maxgap, maxgap_end;
 	uint64_t recv, lost;
 };
 
@@ -178,16 +179,18 @@ static void seg_print(struct segment *s)
 	int64_t from = last_arrival ? last_arrival : s->start;
 	int64_t open = now - (from > s->start ? from : s->start);
 
-	if (s->maxgap < open)
+	if (s->maxgap < open) {
 		s->maxgap = open;
+		s->maxgap_end = now;
+	}
 	printf("seg %lu recv %" PRIu64 " lost %" PRIu64 " maxgap_us %" PRId64
-	       " open_us %" PRId64 "\n", s->n, s->recv, s->lost,
-	       s->maxgap / 1000, open / 1000);
+	       " open_us %" PRId64 " end_us %" PRId64 "\n", s->n, s->recv, s->lost,
+	       s->maxgap / 1000, open / 1000, s->maxgap_end / 1000);
 	fflush(stdout);
 	s->n++;
 	s->start = now;
 	s->recv = s->lost = 0;
-	s->maxgap = 0;
+	s->maxgap = s->maxgap_end = 0;
 }
 
 static void seg_add(struct segment *s, uint64_t seq, int64_t at)
@@ -198,8 +201,10 @@ static void seg_add(struct segment *s, uint64_t seq, int64_t at)
 	 */
 	int64_t from = last_arrival > s->start ? last_arrival : s->start;
 
-	if (at - from > s->maxgap)
+	if (at - from > s->maxgap) {
 		s->maxgap = at - from;
+		s->maxgap_end = at;
+	}
 	if (at > last_arrival)
 		last_arrival = at;
 	s->recv++;

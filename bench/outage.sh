@@ -238,6 +238,13 @@ mark() {
 	SEG="$recv $lost $gap $open $end"
 }
 
+# Datagrams the system under test dropped for want of room in a socket:
+# they count as lost, and should be none.
+rcvbuf_errors() {
+	# shellcheck disable=SC2016 # awk's fields
+	h awk '$1 == "Udp:" && $2 != "InDatagrams" { print $6 }' /proc/net/snmp
+}
+
 start_traffic() {
 	local i
 	local lines=()
@@ -268,7 +275,7 @@ start_traffic() {
 # One system, all its failovers; appends one JSON object a failover to
 # $WORK/$1.samples and the sender's figures to $WORK/$1.sender.
 run_system() {
-	local sys=$1 i a b recv lost gap end quiet moved t0 back
+	local sys=$1 i a b recv lost gap end quiet moved t0 back errs0
 	teardown
 	build_topology || die "$sys: could not build the topology"
 	setup_system "$sys" || die "$sys: could not set up"
@@ -279,6 +286,7 @@ run_system() {
 	done
 	[[ $a == e[12] ]] || die "$sys: no member carries the data address after 10 s"
 	start_traffic "$sys"
+	errs0=$(rcvbuf_errors)
 	: >"$WORK/$sys.samples"
 	for ((i = 1; i <= failovers; i++)); do
 		a=$(active)
@@ -308,8 +316,9 @@ run_system() {
 	done
 	kill "$SEND_PID"
 	wait "$SEND_PID" || true
-	SEND_PID=
+	SEND_PID=''
 	cat "$WORK/send.out" >"$WORK/$sys.sender"
+	echo "rcvbuf_errors $(($(rcvbuf_errors) - errs0))" >>"$WORK/$sys.sender"
 	teardown
 }
 
@@ -374,6 +383,7 @@ for sys_name in env["SYSTEMS"].split():
         "not_moved": sum(1 for s in samples if not s["moved"]),
         "sender": {"sent": int(sender[1]), "rate_per_s": float(sender[3]),
                    "skipped": int(sender[5])},
+        "receiver_rcvbuf_errors": int(sender[7]),
         "samples": samples,
     }
 with open(out, "w") as f:

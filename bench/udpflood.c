@@ -238,7 +238,7 @@ static int receiver(const char *port_s)
 	struct iovec iov[BATCH];
 	struct segment s = { .n = 1 };
 	int fd, port, one = 1, i, n;
-	int rcvbuf = 4 << 20;
+	int rcvbuf = 64 << 20;
 
 	port = parse_port(port_s);
 	if (port < 0) {
@@ -252,7 +252,13 @@ static int receiver(const char *port_s)
 		perror("udpflood: recv: socket");
 		return 1;
 	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/*
+	 * Room for a long stall of the receiver: a datagram the socket had
+	 * no room for would look like one lost on the way, and leave a gap.
+	 * Beyond rmem_max when root may (SO_RCVBUFFORCE).
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	handle(SIGINT, on_stop);
 	handle(SIGTERM, on_stop);
 	handle(SIGUSR1, on_report);

@@ -7,7 +7,7 @@
 # QEMU, ACCEL, COMMIT, DIRTY, ELAPSED), writes the result and prints the
 # benchmark's table.
 #
-#   report.py probe-cpu|outage GUEST.json RESULT.json
+#   report.py probe-cpu|outage|datapath GUEST.json RESULT.json
 import datetime
 import json
 import os
@@ -135,15 +135,50 @@ def print_outage(r, path):
     print(f"result: {os.path.relpath(path)}; make bench had run {r['make_bench_s']} s by then")
 
 
+DATAPATH_TESTS = {
+    "tcp1": "TCP, 1 stream, Mbit/s",
+    "tcp4": "TCP, 4 streams, Mbit/s",
+    "udp64": "UDP 64 bytes, received/s",
+}
+
+
+def print_datapath(r, path):
+    p, s, m = r["parameters"], r["systems"], r["machine"]
+    print()
+    print(f"datapath, {r['date']}: iperf3 through one veth, {p['seconds']} s a test, "
+          f"medians of {p['rounds']} rounds; ratios to bare")
+    print(f"guest: {r['guest']['cpus']} CPUs, kernel {r['kernel']}, QEMU {m['accel'].upper()}"
+          f"{'' if m['kvm'] else ' (software emulation, no KVM)'}; source {r['source']['commit']}"
+          f"{' + uncommitted changes' if r['source']['uncommitted_changes'] else ''}")
+    print()
+    print(f"  {'':26}" + "".join(f" {n:>12} {'x bare':>7}" for n in s))
+    for t, name in DATAPATH_TESTS.items():
+        cells = "".join(f" {s[n][t]['median']:12.0f} {s[n][t]['ratio_to_bare']:7.3f}" for n in s)
+        print(f"  {name:26}{cells}")
+    print()
+    if "ipmp" in s:
+        for t, name in DATAPATH_TESTS.items():
+            ip, bond = s["ipmp"][t], s.get("bond", {}).get(t)
+            ok = ip["ratio_to_bare"] >= 0.95 and (not bond or ip["median"] >= bond["median"])
+            vs = f", bond {bond['ratio_to_bare']:.3f} x" if bond else ""
+            print(f"  goal: ipmp at least 0.95 x bare and at least bonding, {name}: "
+                  f"{'met' if ok else 'MISSED'} ({ip['ratio_to_bare']:.3f} x bare{vs})")
+    if not m["kvm"]:
+        print("note: QEMU TCG and a shared host: the rounds vary; judge the ratios")
+    print(f"result: {os.path.relpath(path)}; make bench had run {r['make_bench_s']} s by then")
+
+
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("probe-cpu", "outage"):
-        sys.exit("usage: report.py probe-cpu|outage GUEST.json RESULT.json")
+    names = ("probe-cpu", "outage", "datapath")
+    if len(sys.argv) != 4 or sys.argv[1] not in names:
+        sys.exit("usage: report.py probe-cpu|outage|datapath GUEST.json RESULT.json")
     name, src, dst = sys.argv[1:]
     r = wrap(json.load(open(src)))
     with open(dst, "w") as f:
         json.dump(r, f, indent=2)
         f.write("\n")
-    {"probe-cpu": print_probe_cpu, "outage": print_outage}[name](r, dst)
+    {"probe-cpu": print_probe_cpu, "outage": print_outage,
+     "datapath": print_datapath}[name](r, dst)
 
 
 if __name__ == "__main__":

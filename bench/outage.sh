@@ -221,7 +221,7 @@ wait_usable() {
 }
 
 # Ask the receiver for a report of the segment since the last one, and
-# leave its fields in SEG (recv lost maxgap_us open_us end_us).  SEGS counts the
+# leave its fields in SEG (recv lost maxgap_us open_us end_us lossspan_us).  SEGS counts the
 # lines the receiver printed: its "ready" and its reports.
 SEGS=0
 mark() {
@@ -234,8 +234,8 @@ mark() {
 		sleep 0.01
 	done
 	((${#lines[@]} >= SEGS)) || die "the receiver does not report"
-	read -r _ _ _ recv _ lost _ gap _ open _ end _ <<<"${lines[SEGS - 1]}"
-	SEG="$recv $lost $gap $open $end"
+	read -r _ _ _ recv _ lost _ gap _ open _ end _ span _ <<<"${lines[SEGS - 1]}"
+	SEG="$recv $lost $gap $open $end $span"
 }
 
 # Datagrams the system under test dropped for want of room in a socket:
@@ -275,7 +275,7 @@ start_traffic() {
 # One system, all its failovers; appends one JSON object a failover to
 # $WORK/$1.samples and the sender's figures to $WORK/$1.sender.
 run_system() {
-	local sys=$1 i a b recv lost gap end quiet moved t0 back errs0
+	local sys=$1 i a b recv lost gap end quiet moved t0 back errs0 span
 	teardown
 	build_topology || die "$sys: could not build the topology"
 	setup_system "$sys" || die "$sys: could not set up"
@@ -299,16 +299,17 @@ run_system() {
 		ip -n "$SW" link set "p${a#e}" down
 		sleep "$(awk -v w="$window" 'BEGIN { printf "%.3f", w / 1000 }')"
 		mark
-		read -r recv lost gap _ end <<<"$SEG"
+		read -r recv lost gap _ end span <<<"$SEG"
 		b=$(active)
 		moved=true
 		[[ $b != "$a" && $b == e[12] ]] || moved=false
 		# When the traffic came back, from the start of the pull command.
 		back=$((end - ${t0/./}))
-		printf '{"failed": "%s", "outage_us": %d, "lost": %d, "received": %d, "quiet_maxgap_us": %d, "moved": %s, "back_after_pull_us": %d}\n' \
-			"$a" "$gap" "$lost" "$recv" "$quiet" "$moved" "$back" >>"$WORK/$sys.samples"
-		printf '  %-8s %2d: %s down, outage %7.1f ms, %5d lost%s\n' "$sys" "$i" "$a" \
-			"$(awk -v g="$gap" 'BEGIN { printf "%.1f", g / 1000 }')" "$lost" \
+		printf '{"failed": "%s", "outage_us": %d, "loss_span_us": %d, "lost": %d, "received": %d, "quiet_maxgap_us": %d, "moved": %s, "back_after_pull_us": %d}\n' \
+			"$a" "$gap" "$span" "$lost" "$recv" "$quiet" "$moved" "$back" >>"$WORK/$sys.samples"
+		printf '  %-8s %2d: %s down, outage %7.1f ms, loss span %7.1f ms, %5d lost%s\n' "$sys" "$i" "$a" \
+			"$(awk -v g="$gap" 'BEGIN { printf "%.1f", g / 1000 }')" \
+			"$(awk -v g="$span" 'BEGIN { printf "%.1f", g / 1000 }')" "$lost" \
 			"$($moved || echo ", the traffic did not move (still on '$b')")"
 		ip -n "$SW" link set "p${a#e}" up
 		wait_usable "$a" || die "$sys: $a not usable 5 s after its link came back"
@@ -374,10 +375,12 @@ for sys_name in env["SYSTEMS"].split():
     samples = [json.loads(line) for line in open(f"{work}/{sys_name}.samples")]
     sender = open(f"{work}/{sys_name}.sender").read().split()
     out_ms = [s["outage_us"] / 1000 for s in samples]
+    span_ms = [s["loss_span_us"] / 1000 for s in samples]
     lost = [s["lost"] for s in samples]
     quiet = [s["quiet_maxgap_us"] / 1000 for s in samples]
     r["systems"][sys_name] = {
         "outage_ms": {"median": statistics.median(out_ms), "max": max(out_ms)},
+        "loss_span_ms": {"median": statistics.median(span_ms), "max": max(span_ms)},
         "lost": {"median": statistics.median(lost), "max": max(lost)},
         "quiet_maxgap_ms": {"median": statistics.median(quiet), "max": max(quiet)},
         "not_moved": sum(1 for s in samples if not s["moved"]),

@@ -21,10 +21,14 @@
  * place; then SIGUSR1 prints a report and starts a new segment, SIGTERM
  * prints a last one and exits.  A report is one line:
  *
- *   seg N recv R lost L maxgap_us G open_us O end_us E
+ *   seg N recv R lost L maxgap_us G open_us O end_us E lossspan_us S
  *
  * (O: the time since the last arrival, part of G when it is the longest;
- * E: when the longest gap ended, CLOCK_REALTIME in microseconds).
+ * E: when the longest gap ended, CLOCK_REALTIME in microseconds; S: the
+ * longest time over which the datagrams sent were lost, from the send
+ * stamps of the two datagrams received on either side of a hole in the
+ * sequence: unlike G, blind to a stall of the sender or the receiver
+ * that loses nothing).
  * A segment that received nothing reports its whole length as the gap.
  */
 #define _GNU_SOURCE
@@ -33,6 +37,7 @@
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,12 +171,13 @@ struct segment {
 	unsigned long n;	/* its number, from 1 */
 	int64_t start;		/* CLOCK_REALTIME ns, as the arrival stamps */
 	int64_t last;		/* the last arrival, 0 before the first */
-	int64_t maxgap, maxgap_end;
+	int64_t maxgap, maxgap_end, maxspan;
 	uint64_t recv, lost;
 };
 
 static uint64_t expected;	/* the next sequence number, across segments */
 static int64_t last_arrival;	/* across segments: a gap may span a report */
+static int64_t last_sent;	/* the send stamp of the newest datagram */
 
 static void seg_print(struct segment *s)
 {
@@ -184,16 +190,17 @@ static void seg_print(struct segment *s)
 		s->maxgap_end = now;
 	}
 	printf("seg %lu recv %" PRIu64 " lost %" PRIu64 " maxgap_us %" PRId64
-	       " open_us %" PRId64 " end_us %" PRId64 "\n", s->n, s->recv, s->lost,
-	       s->maxgap / 1000, open / 1000, s->maxgap_end / 1000);
+	       " open_us %" PRId64 " end_us %" PRId64 " lossspan_us %" PRId64 "\n",
+	       s->n, s->recv, s->lost, s->maxgap / 1000, open / 1000,
+	       s->maxgap_end / 1000, s->maxspan / 1000);
 	fflush(stdout);
 	s->n++;
 	s->start = now;
 	s->recv = s->lost = 0;
-	s->maxgap = s->maxgap_end = 0;
+	s->maxgap = s->maxgap_end = s->maxspan = 0;
 }
 
-static void seg_add(struct segment *s, uint64_t seq, int64_t at)
+static void seg_add(struct segment *s, uint64_t seq, int64_t sent, int64_t at)
 {
 	/*
 	 * A gap that began before this segment counts from the segment's
@@ -209,9 +216,13 @@ static void seg_add(struct segment *s, uint64_t seq, int64_t at)
 		last_arrival = at;
 	s->recv++;
 	if (seq >= expected) {
-		if (expected)	/* not the first datagram ever received */
+		if (expected && seq > expected) {	/* a hole */
 			s->lost += seq - expected;
+			if (sent - last_sent > s->maxspan)
+				s->maxspan = sent - last_sent;
+		}
 		expected = seq + 1;
+		last_sent = sent;
 	}
 }
 
@@ -287,9 +298,10 @@ static int receiver(const char *port_s)
 			return 1;
 		}
 		for (i = 0; i < n; i++) {
-			if (msgs[i].msg_len < sizeof(buf[i].seq))
+			if (msgs[i].msg_len < offsetof(struct datagram, pad))
 				continue;
-			seg_add(&s, hton64(buf[i].seq), arrival(&msgs[i].msg_hdr));
+			seg_add(&s, hton64(buf[i].seq), (int64_t)hton64(buf[i].sent_ns),
+				arrival(&msgs[i].msg_hdr));
 		}
 	}
 	seg_print(&s);

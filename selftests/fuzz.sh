@@ -53,8 +53,8 @@ requests_of() { grep -v '^#' "$1"; }
 # The same seed makes the same requests (without the racer, whose timing
 # is the machine's): two fresh namespaces, the requests printed.
 setup_ns r1 r2
-in_ns "$NS_r1" "$FUZZ" -s "$SEED" -n 400 -p 4 -v >"$_lib_tmp/r1" 2>&1
-in_ns "$NS_r2" "$FUZZ" -s "$SEED" -n 400 -p 4 -v >"$_lib_tmp/r2" 2>&1
+in_ns "$NS_r1" "$FUZZ" -s "$SEED" -n 400 -p 4 -v >"$_lib_tmp/r1" 2>"$_lib_tmp/r1.err"
+in_ns "$NS_r2" "$FUZZ" -s "$SEED" -n 400 -p 4 -v >"$_lib_tmp/r2" 2>"$_lib_tmp/r2.err"
 check "the same seed sends the same requests" \
 	cmp <(requests_of "$_lib_tmp/r1") <(requests_of "$_lib_tmp/r2")
 check "and another seed others" \

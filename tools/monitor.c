@@ -46,6 +46,9 @@ static const char monitor_help[] =
 	"'state removed' is a member whose device went away, its place kept.\n"
 	"An address line names the member a data address was bound or moved\n"
 	"to, its inbound interface, or says that no member is active to take it.\n"
+	"A line 'monitor lost: ...' ({\"object\": \"monitor\", \"event\":\n"
+	"\"lost\"} with -j) says that the kernel dropped notifications this\n"
+	"tool did not read in time; what follows is still reported.\n"
 	"A probe line ends with 'rttavg T rttdev T' once the target's\n"
 	"round-trip time is known.  Times T are milliseconds ('0.42ms').  Later\n"
 	"versions may add words at the end of a line.\n"
@@ -340,6 +343,19 @@ void monitor_print(FILE *f, struct monitor *mon, const struct monitor_event *ev)
 	}
 }
 
+/*
+ * The kernel dropped notifications that were not read in time (ENOBUFS):
+ * a line in the stream says so, so that its reader knows of the gap.
+ */
+void monitor_print_lost(FILE *f, const struct monitor *mon)
+{
+	if (mon->json)
+		fputs("{\"object\": \"monitor\", \"event\": \"lost\"}\n", f);
+	else
+		fputs("monitor lost: some notifications were not read in time\n",
+		      f);
+}
+
 /* 0, a negative errno (malformed), or 1: nothing to print. */
 static int parse_event(uint8_t cmd, struct nlattr **tb,
 		       struct monitor_event *ev)
@@ -406,9 +422,11 @@ static int listen_loop(struct ipmp_nl *nl, struct monitor *mon,
 		if (l.write_err)
 			return fail("monitor: cannot write: %s",
 				    strerror(l.write_err));
-		if (err == -ENOBUFS)
+		if (err == -ENOBUFS) {
 			warn("some notifications were lost: ipmpadm monitor did not read them in time");
-		else if (err == -EBADMSG)
+			monitor_print_lost(stdout, mon);
+			fflush(stdout);
+		} else if (err == -EBADMSG)
 			warn("%s", ipmp_nl_error(nl, err));
 		else if (err)
 			return fail("monitor: cannot read notifications: %s",

@@ -337,6 +337,23 @@ const char *ipmp_nl_error(const struct ipmp_nl *nl, int err)
  * for replies.  -ENOENT: the module has no such group; -EPERM: joining it
  * needs a privilege the caller lacks.
  */
+/*
+ * A listener's socket holds bursts of reports: the default buffer (about
+ * 200 KiB) overflows at a few thousand a second.  SO_RCVBUFFORCE passes
+ * net.core.rmem_max with CAP_NET_ADMIN; without it the kernel caps the
+ * request at rmem_max.
+ */
+#define LISTEN_RCVBUF (8 << 20)
+
+static void grow_rcvbuf(struct ipmp_nl *nl)
+{
+	int size = LISTEN_RCVBUF;
+
+	if (setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &size, sizeof(size)))
+		nl_socket_set_buffer_size(nl->sk, size, 0);
+}
+
 int ipmp_nl_join(struct ipmp_nl *nl, const char *group)
 {
 	int id, err;
@@ -355,6 +372,7 @@ int ipmp_nl_join(struct ipmp_nl *nl, const char *group)
 	err = nl_socket_set_nonblocking(nl->sk);
 	if (err < 0)
 		return local_error(nl, "cannot set up the socket", err);
+	grow_rcvbuf(nl);
 	return 0;
 }
 

@@ -81,8 +81,8 @@ check "ipmpadm show names it" \
 	eval 'h "$IPMPADM" show | grep -q "e0: .* testaddr6 $T0"'
 check "the group's own link-local address is not a member's test address" \
 	eval 'a=$(ll "$H" ipmp0); [ -n "$a" ] && [ "$a" != "$T0" ] && [ "$a" != "$T1" ]'
-wait_for "the router is found by all-nodes discovery (MODE mcast)" 8 \
-	t6_has e0 mcast "$T0" "$RLL"
+wait_for "the router is found by all-nodes discovery (MODE multicast)" 8 \
+	t6_has e0 multicast "$T0" "$RLL"
 wait_for "and probed from both members" 8 \
 	eval 't6_has e1 mcast "$T1" "$RLL" && i_is INTERFACE,PROBE e1:ok'
 check "a peer reaches the test address: NS and echo are answered" \

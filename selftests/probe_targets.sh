@@ -87,7 +87,7 @@ answer_mcast "$NS_r1"
 answer_mcast "$NS_r2"
 wait_for "hosts that answer an all-hosts echo become the targets" 10 \
 	eval 'has_targets e0 192.0.2.1 192.0.2.2 && has_targets e1 192.0.2.1 192.0.2.2'
-check "MODE is mcast" both_t mcast "$(targets_of e0)"
+check "MODE is multicast" both_t multicast "$(targets_of e0)"
 wait_for "they answer both members" 5 both PROBE ok
 
 dmesg_mark
@@ -102,8 +102,8 @@ pass_at q2
 check "a static target replaces the found ones" h "$IPMPADM" target add ipmp0 192.0.2.1
 check "MODE is static" both_t static 192.0.2.1
 check "deleting it brings the found ones back" h "$IPMPADM" target del ipmp0 192.0.2.1
-wait_for "MODE is mcast again" 5 \
-	eval 't_is INTERFACE,MODE e0:mcast && t_is INTERFACE,MODE e1:mcast'
+wait_for "MODE is multicast again" 5 \
+	eval 't_is INTERFACE,MODE e0:multicast && t_is INTERFACE,MODE e1:multicast'
 wait_for "and probes are answered" 5 both PROBE ok
 
 ktap_finish

@@ -247,7 +247,7 @@ const char *rtt_str(uint32_t us, char *buf, size_t len);
 const char *member_name(const struct ipmp_state *st, uint32_t ifindex,
 			char *buf, size_t len);
 
-#define FLAGS_LEN 8	/* "isbmMdh" and its NUL */
+#define FLAGS_LEN 8	/* "ismbMdh" and its NUL */
 #define ENUM_LEN 16
 #define ADDR_LEN 64	/* an IPv6 address, '/' and a prefix length */
 
@@ -346,6 +346,7 @@ struct monitor {
 };
 
 void monitor_print(FILE *f, struct monitor *mon, const struct monitor_event *ev);
+void monitor_print_lost(FILE *f, const struct monitor *mon);
 
 enum ipmpstat_mode {
 	IPMPSTAT_NONE, IPMPSTAT_GROUP, IPMPSTAT_IF, IPMPSTAT_ADDR,
@@ -363,13 +364,13 @@ int ipmpstat_fmt_new(enum ipmpstat_mode mode, enum ipmpstat_out out,
 /* How ADDRESS is resolved: ipmp_hostname by default, NULL for -n. */
 void ipmpstat_fmt_names(struct ipmpstat_fmt *fmt, ipmp_name_fn fn);
 void ipmpstat_fmt_free(struct ipmpstat_fmt *fmt);
-void ipmpstat_print(FILE *f, const struct ipmpstat_fmt *fmt,
+void ipmpstat_print(FILE *f, struct ipmpstat_fmt *fmt,
 		    const struct ipmp_state *st);
 /* -p: TIME is relative to @mono_ns, a CLOCK_MONOTONIC time in ns. */
 void ipmpstat_fmt_epoch(struct ipmpstat_fmt *fmt, uint64_t mono_ns);
-void ipmpstat_print_header(FILE *f, const struct ipmpstat_fmt *fmt);
-void ipmpstat_print_probe(FILE *f, const struct ipmpstat_fmt *fmt,
+void ipmpstat_print_probe(FILE *f, struct ipmpstat_fmt *fmt,
 			  const struct ipmp_probe *p);
+void ipmpstat_print_lost(FILE *f, const struct ipmpstat_fmt *fmt);
 int ipmpstat_probes(struct ipmpstat_fmt *fmt, bool numeric);
 
 int ipmpadm_main(int argc, char **argv);

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <strings.h>
 #include <netdb.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "ipmpadm.h"
 
@@ -39,6 +41,8 @@ struct ipmpstat_fmt {
 	enum ipmpstat_out out;
 	ipmp_name_fn names;
 	uint64_t epoch_ns;	/* -p: TIME 0, CLOCK_MONOTONIC */
+	unsigned int nrow;	/* lines printed, header lines included */
+	unsigned int page;	/* lines from one header to the next */
 	size_t nfields;
 	const struct field *fields[MAX_FIELDS];
 };
@@ -76,13 +80,13 @@ static const char ipmpstat_help[] =
 	"-n.  INBOUND is the interface the address is bound to (receives on),\n"
 	"OUTBOUND the active interfaces it may send from.\n"
 	"INTERFACES lists active interfaces, then inactive ones in (), then\n"
-	"unusable ones in [].  FLAGS: i inactive, s standby, b IPv4 broadcast,\n"
-	"m IPv4 multicast, M IPv6 multicast nominee, d down, h duplicate\n"
+	"unusable ones in [].  FLAGS: i inactive, s standby, m IPv4 multicast,\n"
+	"b IPv4 broadcast, M IPv6 multicast nominee, d down, h duplicate\n"
 	"hardware address.  FDT is shown only when some member probes.\n"
 	"MODE says where the targets (TARGETS, in firing order) come from:\n"
-	"static (configured), routes (next hops of the default route), mcast\n"
-	"(hosts that answered an all-hosts echo), neighbours (reachable\n"
-	"neighbours); unknown when there is no target yet, disabled when the\n"
+	"static (configured), routes (next hops of the default route),\n"
+	"multicast (hosts that answered an all-hosts echo), neighbours\n"
+	"(reachable neighbours); unknown when there is no target yet, disabled when the\n"
 	"interface has no test address or the group does not probe.\n"
 	"-p shows each probe once answered or lost, until interrupted: TIME it\n"
 	"was sent (seconds since ipmpstat started, negative if before), PROBE\n"
@@ -260,7 +264,7 @@ static const struct ipmp_group *member_group(const struct row *r)
 
 /*
  * Solaris's target modes are those of in.mpathd's discovery: "routes" and
- * "mcast"; here also "static" (configured targets, used alone) and
+ * "multicast"; here also "static" (configured targets, used alone) and
  * "neighbours" (the last resort); without any target the member's probing
  * is "unknown", as its PROBE state says.
  */
@@ -283,7 +287,7 @@ static const char *target_mode(const struct row *r)
 	case IPMP_TARGETS_ROUTES:
 		return "routes";
 	case IPMP_TARGETS_MULTICAST:
-		return "mcast";
+		return "multicast";
 	case IPMP_TARGETS_NEIGHBOURS:
 		return "neighbours";
 	}
@@ -299,7 +303,8 @@ static void t_testaddr(const struct row *r, char *buf, size_t len)
 {
 	struct ipmp_addr a = { .family = AF_INET, .prefixlen = 32 };
 
-	if (!row_has_testaddr(r))
+	/* Solaris shows no test address where probing is disabled. */
+	if (!strcmp(target_mode(r), "disabled"))
 		return;
 	if (r->v6) {
 		a.family = AF_INET6;
@@ -317,7 +322,7 @@ static void t_targets(const struct row *r, char *buf, size_t len)
 	char name[NI_MAXHOST];
 	struct ipmp_addr a;
 
-	if (!g || !row_has_testaddr(r))
+	if (!g || !strcmp(target_mode(r), "disabled"))
 		return;
 	for (uint32_t i = 0; i < (r->v6 ? g->ntargets6 : g->ntargets); i++) {
 		if (r->v6)
@@ -444,14 +449,16 @@ static const struct field *find_field(const struct field *table,
 }
 
 /*
- * Unknown names are skipped with a warning in human output, as Solaris
- * does, and refused where a program reads the output.
+ * Unknown names are skipped with one warning naming them all in human
+ * output, as Solaris does, and refused where a program reads the output.
  */
 static int select_fields(struct ipmpstat_fmt *fmt, const struct field *table,
 			 const char *list)
 {
-	char *copy, *tok, *save = NULL;
+	char *copy, *tok, *save = NULL, bad[VALUE_LEN] = "";
 	const struct field *f;
+	unsigned int nbad = 0;
+	size_t used;
 	int ret = 0;
 
 	copy = strdup(list);
@@ -460,16 +467,24 @@ static int select_fields(struct ipmpstat_fmt *fmt, const struct field *table,
 	for (tok = strtok_r(copy, ",", &save); tok && !ret;
 	     tok = strtok_r(NULL, ",", &save)) {
 		f = find_field(table, tok);
-		if (!f && fmt->out == IPMPSTAT_HUMAN)
-			warn("ignoring unknown output field: '%s'", tok);
-		else if (!f)
-			ret = fail("unknown output field: '%s'", tok);
-		else if (fmt->nfields == MAX_FIELDS)
+		if (!f) {
+			used = strlen(bad);
+			snprintf(bad + used, sizeof(bad) - used, "%s'%s'",
+				 used ? " " : "", tok);
+			nbad++;
+		} else if (fmt->nfields == MAX_FIELDS) {
 			ret = fail("too many output fields");
-		else
+		} else {
 			fmt->fields[fmt->nfields++] = f;
+		}
 	}
 	free(copy);
+	if (!ret && nbad && fmt->out == IPMPSTAT_HUMAN)
+		warn("ignoring unknown output field%s: %s",
+		     nbad > 1 ? "s" : "", bad);
+	else if (!ret && nbad)
+		ret = fail("unknown output field%s: %s", nbad > 1 ? "s" : "",
+			   bad);
 	if (!ret && !fmt->nfields)
 		ret = fail("no valid output fields");
 	return ret;
@@ -495,6 +510,7 @@ int ipmpstat_fmt_new(enum ipmpstat_mode mode, enum ipmpstat_out out,
 	fmt->mode = mode;
 	fmt->out = out;
 	fmt->names = ipmp_hostname;
+	fmt->page = 24;
 	if (!fields && mode == IPMPSTAT_PROBE)
 		fields = probe_default;
 	if (fields && strcmp(fields, "all")) {
@@ -568,22 +584,42 @@ static void print_parsable(FILE *f, const char *value, bool escape,
 		fputc(':', f);
 }
 
-static void print_header(FILE *f, const struct ipmpstat_fmt *fmt)
+/* Lines from one header to the next: the terminal's height, else 24. */
+static unsigned int page_lines(FILE *f)
+{
+	struct winsize ws;
+
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) || !ws.ws_row || !ws.ws_col)
+		return 24;
+	return ws.ws_row;
+}
+
+/*
+ * As Solaris's ofmt: the header comes with the first row (none without
+ * rows), and again after each screenful of lines.
+ */
+static void print_header(FILE *f, struct ipmpstat_fmt *fmt)
 {
 	unsigned int overflow = 0;
 
+	if (fmt->nrow++ % fmt->page)
+		return;
+	if (fmt->nrow == 1)
+		fmt->page = page_lines(f);
 	for (size_t i = 0; i < fmt->nfields; i++)
 		print_human(f, fmt->fields[i], fmt->fields[i]->name,
 			    i + 1 == fmt->nfields, &overflow);
 	fputc('\n', f);
+	fmt->nrow++;
 }
 
-static void print_row(FILE *f, const struct ipmpstat_fmt *fmt,
-		      const struct row *r)
+static void print_row(FILE *f, struct ipmpstat_fmt *fmt, const struct row *r)
 {
 	unsigned int overflow = 0;
 	char value[VALUE_LEN];
 
+	if (fmt->out == IPMPSTAT_HUMAN)
+		print_header(f, fmt);
 	for (size_t i = 0; i < fmt->nfields; i++) {
 		bool last = i + 1 == fmt->nfields;
 
@@ -617,7 +653,7 @@ static void json_row(struct json *j, const struct ipmpstat_fmt *fmt,
 	json_end_object(j);
 }
 
-static void emit(FILE *f, const struct ipmpstat_fmt *fmt, struct json *j,
+static void emit(FILE *f, struct ipmpstat_fmt *fmt, struct json *j,
 		 const struct row *r)
 {
 	if (fmt->out == IPMPSTAT_JSON)
@@ -632,7 +668,7 @@ static void emit(FILE *f, const struct ipmpstat_fmt *fmt, struct json *j,
  * Solaris prints a line per test address (one line when it probes in
  * none).
  */
-static void emit_member(FILE *f, const struct ipmpstat_fmt *fmt,
+static void emit_member(FILE *f, struct ipmpstat_fmt *fmt,
 			struct json *j, struct row *r)
 {
 	bool v6only = r->m->has_testaddr6 && !r->m->has_testaddr;
@@ -646,7 +682,7 @@ static void emit_member(FILE *f, const struct ipmpstat_fmt *fmt,
 	r->v6 = false;
 }
 
-static void emit_members(FILE *f, const struct ipmpstat_fmt *fmt,
+static void emit_members(FILE *f, struct ipmpstat_fmt *fmt,
 			 struct json *j, const struct ipmp_state *st)
 {
 	struct row r = { .fmt = fmt, .st = st };
@@ -664,7 +700,7 @@ static void emit_members(FILE *f, const struct ipmpstat_fmt *fmt,
 }
 
 /* Addresses group by group too, each group's in dump order. */
-static void emit_addrs(FILE *f, const struct ipmpstat_fmt *fmt,
+static void emit_addrs(FILE *f, struct ipmpstat_fmt *fmt,
 		       struct json *j, const struct ipmp_state *st)
 {
 	struct row r = { .fmt = fmt, .st = st };
@@ -681,7 +717,7 @@ static void emit_addrs(FILE *f, const struct ipmpstat_fmt *fmt,
 	}
 }
 
-static void emit_groups(FILE *f, const struct ipmpstat_fmt *fmt,
+static void emit_groups(FILE *f, struct ipmpstat_fmt *fmt,
 			struct json *j, const struct ipmp_state *st)
 {
 	struct row r = { .fmt = fmt, .st = st };
@@ -692,7 +728,7 @@ static void emit_groups(FILE *f, const struct ipmpstat_fmt *fmt,
 	}
 }
 
-void ipmpstat_print(FILE *f, const struct ipmpstat_fmt *fmt,
+void ipmpstat_print(FILE *f, struct ipmpstat_fmt *fmt,
 		    const struct ipmp_state *st)
 {
 	struct json j;
@@ -700,8 +736,6 @@ void ipmpstat_print(FILE *f, const struct ipmpstat_fmt *fmt,
 	json_init(&j, f);
 	if (fmt->out == IPMPSTAT_JSON)
 		json_begin_array(&j, NULL);
-	else if (fmt->out == IPMPSTAT_HUMAN)
-		print_header(f, fmt);
 	if (fmt->mode == IPMPSTAT_GROUP)
 		emit_groups(f, fmt, &j, st);
 	else if (fmt->mode == IPMPSTAT_ADDR)
@@ -712,15 +746,8 @@ void ipmpstat_print(FILE *f, const struct ipmpstat_fmt *fmt,
 		json_end_array(&j);
 }
 
-/* -p prints as probes come: the header first, in human output only. */
-void ipmpstat_print_header(FILE *f, const struct ipmpstat_fmt *fmt)
-{
-	if (fmt->out == IPMPSTAT_HUMAN)
-		print_header(f, fmt);
-}
-
 /* One line per probe; with -j one object per line, to be read as it comes. */
-void ipmpstat_print_probe(FILE *f, const struct ipmpstat_fmt *fmt,
+void ipmpstat_print_probe(FILE *f, struct ipmpstat_fmt *fmt,
 			  const struct ipmp_probe *p)
 {
 	struct row r = { .fmt = fmt, .p = p };
@@ -728,6 +755,18 @@ void ipmpstat_print_probe(FILE *f, const struct ipmpstat_fmt *fmt,
 
 	json_init_oneline(&j, f);
 	emit(f, fmt, &j, &r);
+}
+
+/*
+ * The kernel dropped reports that were not read in time (ENOBUFS): a line
+ * says so in the output itself, where whoever reads it will see the gap.
+ */
+void ipmpstat_print_lost(FILE *f, const struct ipmpstat_fmt *fmt)
+{
+	if (fmt->out == IPMPSTAT_JSON)
+		fputs("{\"lost\": true}\n", f);
+	else
+		fputs("# some probe reports were lost: not read in time\n", f);
 }
 
 struct ipmpstat_args {

@@ -55,7 +55,7 @@ static int cached_hostname(const struct ipmp_addr *a, char *buf, size_t len)
 }
 
 struct listener {
-	const struct ipmpstat_fmt *fmt;
+	struct ipmpstat_fmt *fmt;
 	int write_err;
 };
 
@@ -103,7 +103,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 }
 
-static int listen_loop(struct ipmp_nl *nl, const struct ipmpstat_fmt *fmt,
+static int listen_loop(struct ipmp_nl *nl, struct ipmpstat_fmt *fmt,
 		       const sigset_t *waitmask)
 {
 	struct pollfd pfd = { .fd = ipmp_nl_fd(nl), .events = POLLIN };
@@ -120,14 +120,40 @@ static int listen_loop(struct ipmp_nl *nl, const struct ipmpstat_fmt *fmt,
 		err = ipmp_nl_receive(nl, one_probe, &l);
 		if (l.write_err)
 			return fail("cannot write: %s", strerror(l.write_err));
-		if (err == -ENOBUFS)
+		if (err == -ENOBUFS) {
 			warn("some probe reports were lost: ipmpstat did not read them in time");
-		else if (err == -EBADMSG)
+			ipmpstat_print_lost(stdout, fmt);
+			fflush(stdout);
+		} else if (err == -EBADMSG)
 			warn("%s", ipmp_nl_error(nl, err));
 		else if (err)
 			return fail("cannot read probe reports: %s",
 				    ipmp_nl_error(nl, err));
 	}
+	return 0;
+}
+
+/*
+ * As Solaris: with no member probing anywhere there is nothing to show,
+ * and ipmpstat -p says so rather than wait for ever.
+ */
+static int some_member_probes(struct ipmp_nl *nl)
+{
+	struct ipmp_state st = { 0 };
+	bool probing = false;
+	int err;
+
+	err = ipmp_dump_groups(nl, &st);
+	if (!err)
+		err = ipmp_dump_members(nl, 0, &st);
+	for (size_t i = 0; !err && i < st.ngroups; i++)
+		probing = probing || group_probing(&st, st.groups[i].ifindex);
+	ipmp_state_free(&st);
+	if (err)
+		return fail("cannot get the IPMP state: %s",
+			    ipmp_nl_error(nl, err));
+	if (!probing)
+		return fail("probe-based failure detection is disabled: no member has a test address in a group that probes");
 	return 0;
 }
 
@@ -142,11 +168,11 @@ int ipmpstat_probes(struct ipmpstat_fmt *fmt, bool numeric)
 	if (ipmp_nl_open(&nl))
 		return EXIT_FAILURE;
 	catch_stop_signals(&waitmask);
-	ret = join(nl);
+	ret = some_member_probes(nl);
+	if (!ret)
+		ret = join(nl);
 	if (!ret) {
 		ipmpstat_fmt_epoch(fmt, now_ns());
-		ipmpstat_print_header(stdout, fmt);
-		fflush(stdout);
 		ret = listen_loop(nl, fmt, &waitmask);
 	}
 	ipmp_nl_close(nl);

@@ -202,7 +202,7 @@ const char *target_mode_str(uint8_t mode, char *buf, size_t len)
 		[IPMP_TARGETS_NONE] = "none",
 		[IPMP_TARGETS_STATIC] = "static",
 		[IPMP_TARGETS_ROUTES] = "routes",
-		[IPMP_TARGETS_MULTICAST] = "mcast",
+		[IPMP_TARGETS_MULTICAST] = "multicast",
 		[IPMP_TARGETS_NEIGHBOURS] = "neighbours",
 	};
 
@@ -245,7 +245,10 @@ const char *probe_state_str(uint8_t state, char *buf, size_t len)
 	return ENUM_STR(names, state, buf, len);
 }
 
-/* The seven FLAGS letters of "ipmpstat -i", '-' where a flag is clear. */
+/*
+ * The seven FLAGS letters of "ipmpstat -i" in Solaris's places (i s m b M
+ * d h), '-' where a flag is clear.
+ */
 const char *member_flags_str(const struct ipmp_member *m, char *buf,
 			     size_t len)
 {
@@ -255,8 +258,8 @@ const char *member_flags_str(const struct ipmp_member *m, char *buf,
 	} flags[] = {
 		{ IPMP_MEMBER_F_INACTIVE, 'i' },
 		{ IPMP_MEMBER_F_STANDBY, 's' },
-		{ IPMP_MEMBER_F_BCAST4, 'b' },
 		{ IPMP_MEMBER_F_MCAST4, 'm' },
+		{ IPMP_MEMBER_F_BCAST4, 'b' },
 		{ IPMP_MEMBER_F_MCAST6, 'M' },
 		{ IPMP_MEMBER_F_DOWN, 'd' },
 		{ IPMP_MEMBER_F_DUPHW, 'h' },

@@ -181,7 +181,6 @@ static int probe_lines(enum ipmpstat_out out, bool names, const char *fields)
 		return EXIT_USAGE;
 	ipmpstat_fmt_names(fmt, names ? fake_names : NULL);
 	ipmpstat_fmt_epoch(fmt, EPOCH_NS);
-	ipmpstat_print_header(stdout, fmt);
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
 		ipmpstat_print_probe(stdout, fmt, &probes[i]);
 	ipmpstat_fmt_free(fmt);

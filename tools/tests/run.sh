@@ -319,6 +319,24 @@ ok $? "ipmpadm help"
 diff -u tests/fmt.expected "$out"
 ok $? "output formats match tests/fmt.expected"
 
+# The state of Solaris's documented examples, printed by ipmpstat's rules:
+# -g, -i, -an, -nt, -pn, the man page's "ipmpstat -gP -o group,fdt", -o all,
+# no header without rows, and the header again after each 24 lines.
+{
+	for args in "g human" "i human" "a human" "t human" "p human" \
+		"g parsable group,fdt" "i human all" "p human all" \
+		"i parsable interface,flags,state" "t parsable interface,targets" \
+		"a parsable address,outbound" "p parsable interface,rtt,target" \
+		"empty g human" "empty i parsable interface" "empty t json" \
+		"i human Interface,bogus,STATE,other" pages; do
+		echo "== $args"
+		# shellcheck disable=SC2086
+		tests/solaris_test $args 2>&1
+	done
+} >"$out"
+diff -u tests/solaris.expected "$out"
+ok $? "Solaris's examples match tests/solaris.expected"
+
 for args in show-json show-json-noaddrs "ipmpstat g json" \
 	"ipmpstat i json" "ipmpstat i json flags" "ipmpstat a json" \
 	"ipmpstat A json address,inbound" "ipmpstat t json" \

@@ -302,6 +302,10 @@ int group_create(struct ipmp_nl *nl, const char *ifname,
 		 const struct group_opts *o);
 int group_delete(struct ipmp_nl *nl, uint32_t ifindex);
 int testaddr_parse(const char *arg, struct ipmp_ip *addr, uint8_t *plen);
+int member_add_request(struct ipmp_nl *nl, uint32_t gidx, uint32_t ifindex,
+		       bool standby);
+int member_del_request(struct ipmp_nl *nl, uint32_t gidx, uint32_t ifindex,
+		       const char *ifname);
 int testaddr_request(struct ipmp_nl *nl, bool add, uint32_t ifindex,
 		     const struct ipmp_ip *addr, uint8_t prefixlen);
 int target_parse(const char *arg, struct ipmp_ip *addr);

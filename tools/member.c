@@ -34,8 +34,12 @@ static const char remove_help[] =
 	"When IF's device is gone (state removed), the group forgets the place\n"
 	"it kept for it.\n";
 
-static int member_add(struct ipmp_nl *nl, uint32_t gidx, uint32_t ifindex,
-		      bool standby)
+/*
+ * MEMBER_ADD, for ipmpadm add and restore: 0 or a negative errno,
+ * ipmp_nl_error() saying why.
+ */
+int member_add_request(struct ipmp_nl *nl, uint32_t gidx, uint32_t ifindex,
+		       bool standby)
 {
 	struct ipmp_msg m;
 
@@ -97,7 +101,7 @@ static int move_and_add(struct ipmp_nl *nl, const char *group, uint32_t gidx,
 				    strerror(-err));
 		}
 	}
-	err = member_add(nl, gidx, ifindex, standby);
+	err = member_add_request(nl, gidx, ifindex, standby);
 	if (err) {
 		unmove(gidx, ifindex, a, added, n);
 		return err;
@@ -111,7 +115,7 @@ static int move_and_add(struct ipmp_nl *nl, const char *group, uint32_t gidx,
 static int add_one(struct ipmp_nl *nl, const char *group, uint32_t gidx,
 		   const char *ifname, uint32_t ifindex, bool standby)
 {
-	int err = member_add(nl, gidx, ifindex, standby);
+	int err = member_add_request(nl, gidx, ifindex, standby);
 
 	if (err == -EADDRINUSE)		/* it has global addresses */
 		err = move_and_add(nl, group, gidx, ifname, ifindex, standby);
@@ -195,11 +199,29 @@ static int check_member(struct ipmp_nl *nl, const char *group, uint32_t gidx,
 	return 0;
 }
 
+/*
+ * MEMBER_DEL of the member @ifindex, or without one (its device is gone)
+ * of the place group @gidx keeps for @ifname: 0 or a negative errno.
+ */
+int member_del_request(struct ipmp_nl *nl, uint32_t gidx, uint32_t ifindex,
+		       const char *ifname)
+{
+	struct ipmp_msg m;
+
+	ipmp_msg_begin(&m, nl, IPMP_CMD_MEMBER_DEL, false, IPMP_A_MEMBER);
+	if (ifindex) {
+		ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
+	} else {
+		ipmp_msg_str(&m, IPMP_A_MEMBER_IFNAME, ifname);
+		ipmp_msg_u32(&m, IPMP_A_MEMBER_GROUP_IFINDEX, gidx);
+	}
+	return ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+}
+
 static int remove_one(struct ipmp_nl *nl, const char *group,
 		      const char *ifname)
 {
 	uint32_t gidx, ifindex;
-	struct ipmp_msg m;
 	int err;
 
 	if (resolve_ifindex(group, &gidx))
@@ -208,15 +230,7 @@ static int remove_one(struct ipmp_nl *nl, const char *group,
 		  if_nametoindex(ifname) : 0;
 	if (ifindex && check_member(nl, group, gidx, ifname, ifindex))
 		return EXIT_FAILURE;
-	ipmp_msg_begin(&m, nl, IPMP_CMD_MEMBER_DEL, false, IPMP_A_MEMBER);
-	if (ifindex) {
-		ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
-	} else {
-		/* No such device: the place the group keeps for it, if any. */
-		ipmp_msg_str(&m, IPMP_A_MEMBER_IFNAME, ifname);
-		ipmp_msg_u32(&m, IPMP_A_MEMBER_GROUP_IFINDEX, gidx);
-	}
-	err = ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
+	err = member_del_request(nl, gidx, ifindex, ifname);
 	if (err)
 		return fail("remove %s from %s: %s", ifname, group,
 			    ipmp_nl_error(nl, err));

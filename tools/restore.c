@@ -560,28 +560,6 @@ static int check_only(struct restore *r, const struct ipmp_state *st)
 	return 0;
 }
 
-static int member_join(struct ipmp_nl *nl, uint32_t gidx, uint32_t ifindex,
-		       bool standby)
-{
-	struct ipmp_msg m;
-
-	ipmp_msg_begin(&m, nl, IPMP_CMD_MEMBER_ADD, false, IPMP_A_MEMBER);
-	ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
-	ipmp_msg_u32(&m, IPMP_A_MEMBER_GROUP_IFINDEX, gidx);
-	if (standby)
-		ipmp_msg_u8(&m, IPMP_A_MEMBER_STANDBY, 1);
-	return ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
-}
-
-static int member_leave(struct ipmp_nl *nl, uint32_t ifindex)
-{
-	struct ipmp_msg m;
-
-	ipmp_msg_begin(&m, nl, IPMP_CMD_MEMBER_DEL, false, IPMP_A_MEMBER);
-	ipmp_msg_u32(&m, IPMP_A_MEMBER_IFINDEX, ifindex);
-	return ipmp_nl_request(nl, ipmp_msg_end(&m), NULL, NULL);
-}
-
 /* IFF_UP of @ifname, read or (@set) cleared; -1 when that fails. */
 static int if_up(const char *ifname, bool clear)
 {
@@ -619,7 +597,7 @@ static int apply_one(struct ipmp_nl *nl, struct cmd *c)
 	case L_ADD:
 		c->was_down = !if_up(c->ifname, false);
 		gidx = if_nametoindex(c->group);
-		err = gidx ? member_join(nl, gidx, c->ifindex, c->standby) :
+		err = gidx ? member_add_request(nl, gidx, c->ifindex, c->standby) :
 			     -ENODEV;
 		if (err)
 			return fail("add %s to %s: %s", c->ifname, c->group,
@@ -666,7 +644,7 @@ static void undo(struct restore *r, struct ipmp_nl *nl, size_t done)
 				warn("cannot delete %s again: %s", c->ifname,
 				     ipmp_nl_error(nl, err));
 		} else if (c->kind == L_ADD && r->only) {
-			err = member_leave(nl, c->ifindex);
+			err = member_del_request(nl, 0, c->ifindex, NULL);
 			if (err)
 				warn("cannot remove %s again: %s", c->ifname,
 				     ipmp_nl_error(nl, err));

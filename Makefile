@@ -4,8 +4,15 @@
 # make check        run the selftests in a QEMU guest (T=NAME for one test)
 # make demo         show a group at work in a QEMU guest
 # make install      install the module (+ depmod), the tools and the man pages
+#                   into DESTDIR (default none) and PREFIX (default /usr/local;
+#                   the module goes to /lib/modules/KVER/extra either way)
+# make uninstall    remove what make install installed (+ depmod); with a
+#                   DESTDIR, also the directories left empty under it
+# make dist         the source tarball ipmp-VERSION.tar.gz, from git
 
-VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+# The version, in one place; dkms.conf and debian/changelog must agree
+# (selftests/check's host checks compare them).
+VERSION := $(shell cat $(CURDIR)/VERSION)
 
 # The running kernel's build tree when it exists, else the newest installed one.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
@@ -30,11 +37,29 @@ clean:
 	$(MAKE) -C tools clean
 	rm -rf .cache/build
 
+# Kbuild's modules_install keeps the kernel/ of the build tree.
+MODDIR := $(DESTDIR)/lib/modules/$(KVER)/extra/kernel
+# Signed only when the kernel build tree has the signing key.
+NOSIGN := $(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=)
+
+# depmod for the running system only: a DESTDIR is someone else's tree.
 install: all
-	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra modules_install
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra DEPMOD=true $(NOSIGN) modules_install
 	test -n "$(DESTDIR)" || depmod -a $(KVER)
 	$(MAKE) -C tools install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	$(MAKE) -C Documentation/man install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+uninstall:
+	rm -f $(MODDIR)/ipmp.ko $(MODDIR)/ipmp.ko.gz $(MODDIR)/ipmp.ko.xz $(MODDIR)/ipmp.ko.zst
+	-rmdir --ignore-fail-on-non-empty $(MODDIR) $(MODDIR)/.. 2>/dev/null
+	test -n "$(DESTDIR)" || depmod -a $(KVER)
+	$(MAKE) -C tools uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	$(MAKE) -C Documentation/man uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	test -z "$(DESTDIR)" || ! test -d "$(DESTDIR)" || \
+		find "$(DESTDIR)" -mindepth 1 -depth -type d -empty -delete
+
+dist:
+	git archive --prefix=ipmp-$(VERSION)/ -o ipmp-$(VERSION).tar.gz HEAD
 
 check:
 	selftests/check $(if $(T),-t $(T))
@@ -66,4 +91,4 @@ style: $(CHECKPATCH)
 lint:
 	$(MAKE) -C $(KDIR) M=$(PWD) W=1 C=2 modules
 
-.PHONY: all module tools clean install check demo style lint bench
+.PHONY: all module tools clean install uninstall dist check demo style lint bench

@@ -57,6 +57,8 @@
 #	ipmpstat_is NS -g|-i|-a|-t FIELDS LINE
 #	                              status 0 if `ipmpstat -P -o FIELDS` in netns NS
 #	                              prints the line LINE (e.g. ipmp0:ok)
+#	nl_joined NS PID              status 0 once process PID in netns NS has a
+#	                              netlink socket in a multicast group
 #	require_cmd CMD...            skip_all unless every CMD is installed
 #	$IPMPADM $IPMPSTAT $IF_MPADM  the tools built in the project's tools/
 #	$SELFTEST_DIR                 this directory
@@ -345,6 +347,20 @@ is_up() {
 
 has_master() {
 	ip -n "$1" -o link show dev "$2" | grep -q " master $3 "
+}
+
+# nl_joined NS PID: process PID (in NS) has a netlink socket in a multicast
+# group, such as ipmpadm monitor or ipmpstat -p once they listen.
+nl_joined() {
+	local fd ino
+	for fd in /proc/"$2"/fd/*; do
+		ino=$(readlink "$fd") || continue
+		[[ $ino == socket:\[*\] ]] || continue
+		ino=${ino#socket:[}
+		ip netns exec "$1" awk -v ino="${ino%]}" '$10 == ino && $4 != "00000000" { f = 1 }
+			END { exit !f }' /proc/net/netlink && return 0
+	done
+	return 1
 }
 
 ipmpstat_is() {

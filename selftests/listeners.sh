@@ -49,17 +49,7 @@ start() {
 	defer kill "${pid[$name]}"
 }
 # joined NAME: the monitor has its socket in a multicast group.
-joined() {
-	local fd ino
-	for fd in /proc/"${pid[$1]}"/fd/*; do
-		ino=$(readlink "$fd") || continue
-		[[ $ino == socket:\[*\] ]] || continue
-		ino=${ino#socket:[}
-		h awk -v ino="${ino%]}" '$10 == ino && $4 != "00000000" { f = 1 }
-			END { exit !f }' /proc/net/netlink && return 0
-	done
-	return 1
-}
+joined() { nl_joined "$H" "${pid[$1]}"; }
 bound() { grep -c '^address 198\.18\..* inbound e0$' "$D/$1"; }
 bound_json() { grep -c '"address": "198\.18\..*"inbound": "e0"' "$D/$1"; }
 

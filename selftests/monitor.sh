@@ -46,17 +46,7 @@ start() {
 	defer kill "${pid[$name]}"
 }
 # joined NAME: monitor NAME has a netlink socket in a multicast group.
-joined() {
-	local fd ino
-	for fd in /proc/"${pid[$1]}"/fd/*; do
-		ino=$(readlink "$fd") || continue
-		[[ $ino == socket:\[*\] ]] || continue
-		ino=${ino#socket:[}
-		h awk -v ino="${ino%]}" '$10 == ino && $4 != "00000000" { f = 1 }
-			END { exit !f }' /proc/net/netlink && return 0
-	done
-	return 1
-}
+joined() { nl_joined "$H" "${pid[$1]}"; }
 exited() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
 # ends_on SIG NAME: the signal ends monitor NAME, with status 0
 ends_on() {

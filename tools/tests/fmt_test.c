@@ -7,6 +7,7 @@
  *                              resolver; p, P: fabricated probe reports)
  *   fmt_test escape            (JSON strings of awkward bytes)
  *   fmt_test monitor | monitor-json   (a fabricated run of notifications)
+ *   fmt_test lost              (the lines of -p and monitor after ENOBUFS)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,27 @@ static void monitor_lines(bool json)
 	ipmp_state_free(&mon.known);
 }
 
+/* What a listener prints when the kernel dropped reports: each output. */
+static int lost_lines(void)
+{
+	static const enum ipmpstat_out outs[] = {
+		IPMPSTAT_HUMAN, IPMPSTAT_PARSABLE, IPMPSTAT_JSON,
+	};
+	struct monitor mon = { .json = false };
+	struct ipmpstat_fmt *fmt;
+
+	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++) {
+		if (ipmpstat_fmt_new(IPMPSTAT_PROBE, outs[i], "time,rtt", &fmt))
+			return EXIT_USAGE;
+		ipmpstat_print_lost(stdout, fmt);
+		ipmpstat_fmt_free(fmt);
+	}
+	monitor_print_lost(stdout, &mon);
+	mon.json = true;
+	monitor_print_lost(stdout, &mon);
+	return 0;
+}
+
 static int fabricate(struct ipmp_state *st)
 {
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
@@ -341,6 +363,8 @@ int main(int argc, char **argv)
 		monitor_lines(false);
 	else if (argc == 2 && !strcmp(argv[1], "monitor-json"))
 		monitor_lines(true);
+	else if (argc == 2 && !strcmp(argv[1], "lost"))
+		ret = lost_lines();
 	else if (argc >= 4 && !strcmp(argv[1], "ipmpstat"))
 		ret = ipmpstat(&st, argc, argv);
 	else

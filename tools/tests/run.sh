@@ -310,7 +310,7 @@ ok $? "ipmpadm help"
 		"ipmpstat p parsable time,interface,probe,netrtt,rtt,rttavg,target,rttdev" \
 		"ipmpstat P parsable target" "ipmpstat p json" \
 		"ipmpstat P json all" \
-		escape monitor monitor-json; do
+		escape monitor monitor-json lost; do
 		echo "== $args"
 		# shellcheck disable=SC2086
 		tests/fmt_test $args 2>&1
@@ -364,6 +364,15 @@ for line in lines:
 	esac)"
 	ok $? "one JSON object per line: $args"
 done
+
+# The lost-report lines of -p -j and monitor -j are JSON objects too.
+tests/fmt_test lost | sed -n '3p;5p' | python3 -c '
+import json, sys
+lines = sys.stdin.read().splitlines()
+assert json.loads(lines[0]) == {"lost": True}, lines
+assert json.loads(lines[1]) == {"object": "monitor", "event": "lost"}, lines
+'
+ok $? "the lines saying reports were lost, in JSON"
 
 # monitor -j: JSON Lines, each object with "object" and "event" first,
 # then the keys of its kind.

@@ -84,7 +84,7 @@ check "the group's own link-local address is not a member's test address" \
 wait_for "the router is found by all-nodes discovery (MODE multicast)" 8 \
 	t6_has e0 multicast "$T0" "$RLL"
 wait_for "and probed from both members" 8 \
-	eval 't6_has e1 mcast "$T1" "$RLL" && i_is INTERFACE,PROBE e1:ok'
+	eval 't6_has e1 multicast "$T1" "$RLL" && i_is INTERFACE,PROBE e1:ok'
 check "a peer reaches the test address: NS and echo are answered" \
 	r ping -6 -c 1 -W 2 "$T0%eth0"
 check "the router resolved it to e0's MAC" \
@@ -96,7 +96,7 @@ check_err "a global IPv6 test address is refused" "must be a link-local unicast 
 check_err "so is another member's" "already used by another member" \
 	h "$IPMPADM" test-address add e1 "$T0"
 check "a configured IPv6 test address" h "$IPMPADM" test-address add e1 fe80::32
-wait_for "replaces the derived one" 5 t6_has e1 mcast fe80::32 "$RLL"
+wait_for "replaces the derived one" 5 t6_has e1 multicast fe80::32 "$RLL"
 check "a peer pings it on e1" r ping -6 -c 1 -W 2 "fe80::32%eth0"
 check "ipmpadm save keeps it, not the derived one" \
 	eval 'h "$IPMPADM" save | grep -qx "test-address add e1 fe80::32" && ! h "$IPMPADM" save | grep -q "$T0"'

@@ -136,7 +136,7 @@ sw link set br0 type bridge ageing_time 30000
 ip -n "$PA" neigh flush dev eth0
 check "no duplicate ARP replies" \
 	eval 'ip netns exec "$PA" ping -c 3 -i 0.2 192.0.2.11 | grep -q " 0% packet loss" && ! ip netns exec "$PA" ping -c 3 -i 0.2 192.0.2.11 | grep -q DUP'
-nominee() { h "$IPMPSTAT" -i -P -o INTERFACE,FLAGS | grep ':..mbM' | cut -d: -f1; }
+nominee() { h "$IPMPSTAT" -i -P -o INTERFACE,FLAGS | grep ':..bmM' | cut -d: -f1; }
 check "the nominee holds the group's multicast addresses" \
 	eval 'ip -n "$H" maddr show dev "$(nominee)" | grep -q 33:33:ff:00:00:10'
 check "the other members do not" \

@@ -126,11 +126,11 @@ wait_for "admin up repairs it" 10 i_is INTERFACE,STATE e1:ok
 # Standby: inactive while enough members are active, used when one fails.
 check "a standby member joins" h "$IPMPADM" add ipmp0 e2 standby
 check "it is inactive, flags i and s" i_is INTERFACE,ACTIVE,FLAGS 'e2:no:is-----'
-check "e0 is the broadcast and multicast nominee" i_is INTERFACE,FLAGS 'e0:--mbM--'
+check "e0 is the broadcast and multicast nominee" i_is INTERFACE,FLAGS 'e0:--bmM--'
 ip -n "$SW" link set p0 down
 wait_for "standby is activated when an active member fails" 10 \
 	i_is INTERFACE,ACTIVE,FLAGS 'e2:yes:-s-----'
-check "the nominee moved to e1" i_is INTERFACE,FLAGS 'e1:--mbM--'
+check "the nominee moved to e1" i_is INTERFACE,FLAGS 'e1:--bmM--'
 ip -n "$SW" link set p0 up
 wait_for "standby steps back when the member is repaired" 10 \
 	i_is INTERFACE,ACTIVE,FLAGS 'e2:no:is-----'

@@ -247,7 +247,7 @@ const char *rtt_str(uint32_t us, char *buf, size_t len);
 const char *member_name(const struct ipmp_state *st, uint32_t ifindex,
 			char *buf, size_t len);
 
-#define FLAGS_LEN 8	/* "ismbMdh" and its NUL */
+#define FLAGS_LEN 8	/* "isbmMdh" and its NUL */
 #define ENUM_LEN 16
 #define ADDR_LEN 64	/* an IPv6 address, '/' and a prefix length */
 

@@ -16,7 +16,7 @@ static const char show_help[] =
 	"data addresses with the member each is bound to (its inbound interface):\n"
 	"\n"
 	"  ipmp0: group ipmp0 state ok fdt 10000ms failback yes probing on announce 3 announce-interval 1000ms naddrs 2 targets 192.0.2.1 192.0.2.2\n"
-	"    eth0: state ok link up probe ok active yes flags --mbM-- naddrs 1 testaddr 192.0.2.31/24 rtt 0.42ms\n"
+	"    eth0: state ok link up probe ok active yes flags --bmM-- naddrs 1 testaddr 192.0.2.31/24 rtt 0.42ms\n"
 	"    eth1: state ok link up probe ok active yes flags ------- naddrs 1 testaddr 192.0.2.32/24 rtt 0.51ms\n"
 	"    eth2: state ok link up probe disabled active no flags is----- naddrs 0 standby\n"
 	"    address 192.0.2.10/24 state up inbound eth0\n"

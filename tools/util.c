@@ -246,8 +246,8 @@ const char *probe_state_str(uint8_t state, char *buf, size_t len)
 }
 
 /*
- * The seven FLAGS letters of "ipmpstat -i" in Solaris's places (i s m b M
- * d h), '-' where a flag is clear.
+ * The seven FLAGS letters of "ipmpstat -i" in DESIGN.md's places (i s b m
+ * M d h; Solaris puts m before b), '-' where a flag is clear.
  */
 const char *member_flags_str(const struct ipmp_member *m, char *buf,
 			     size_t len)
@@ -258,8 +258,8 @@ const char *member_flags_str(const struct ipmp_member *m, char *buf,
 	} flags[] = {
 		{ IPMP_MEMBER_F_INACTIVE, 'i' },
 		{ IPMP_MEMBER_F_STANDBY, 's' },
-		{ IPMP_MEMBER_F_MCAST4, 'm' },
 		{ IPMP_MEMBER_F_BCAST4, 'b' },
+		{ IPMP_MEMBER_F_MCAST4, 'm' },
 		{ IPMP_MEMBER_F_MCAST6, 'M' },
 		{ IPMP_MEMBER_F_DOWN, 'd' },
 		{ IPMP_MEMBER_F_DUPHW, 'h' },

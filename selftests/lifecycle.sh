@@ -50,6 +50,13 @@ flood() {	# flood NS ADDR: a ping flood in the background until killed
 	defer kill "$FLOOD"
 }
 received() { awk '/packets transmitted/ { print $4 }' "$_lib_tmp/flood.$1"; }
+rx_packets() { ip -n "$1" -s -j link show dev "$2" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'; }
+# flowing NS DEV: the flood reaches DEV in NS (200 more packets than now)
+flowing() {
+	local ns=$1 dev=$2 base
+	base=$(rx_packets "$ns" "$dev") || return
+	poll 20 eval '(($(rx_packets "$ns" "$dev") >= base + 200))'
+}
 
 # 1. rmmod while a ping flood and the probes run.
 setup_ns h sw p
@@ -60,7 +67,7 @@ wait_for "three members probe 192.0.2.1" 15 all_probing "$H"
 dmesg_mark
 flood "$P" 192.0.2.10
 check "a peer reaches the data address" ip netns exec "$P" ping -c 1 -W 2 192.0.2.11
-sleep 2
+check "the flood reaches the group" flowing "$H" ipmp0
 check "rmmod ipmp with traffic and probes running works" timeout 120 rmmod ipmp
 check "the group is gone" eval '! ip -n "$H" link show ipmp0 2>/dev/null'
 check "its members are plain devices again" \
@@ -83,7 +90,7 @@ setup_ns sw2 p2
 group_up "$G" "$NS_sw2" "$NS_p2"
 wait_for "a group in a namespace to delete probes" 15 all_probing "$G"
 flood "$NS_p2" 192.0.2.10
-sleep 1
+check "the flood reaches that group" flowing "$G" ipmp0
 dmesg_mark
 check "deleting the namespace works" ip netns del "$G"
 wait_for "its members leave their group" 30 \

@@ -606,11 +606,12 @@ static int apply_one(struct ipmp_nl *nl, struct cmd *c)
 	case L_TESTADDR:
 		err = testaddr_request(nl, true, c->of->ifindex, &c->addr,
 				       c->prefixlen);
+		if (err && c->addr.family == AF_INET6)
+			return fail("test-address add %s %s: %s", c->ifname,
+				    ntoa(&c->addr, buf), ipmp_nl_error(nl, err));
 		if (err)
-			return fail("test-address add %s %s%s%.0u: %s", c->ifname,
-				    ntoa(&c->addr, buf),
-				    c->addr.family == AF_INET ? "/" : "",
-				    c->addr.family == AF_INET ? c->prefixlen : 0,
+			return fail("test-address add %s %s/%u: %s", c->ifname,
+				    ntoa(&c->addr, buf), c->prefixlen,
 				    ipmp_nl_error(nl, err));
 		return 0;
 	case L_TARGET:

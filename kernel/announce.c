@@ -9,7 +9,6 @@
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <net/arp.h>
-#include <net/ip6_checksum.h>
 #include <net/ndisc.h>
 #include "ipmp.h"
 
@@ -23,48 +22,15 @@ static void ipmp_announce_arp(struct net_device *dev, __be32 addr)
 		arp_xmit(skb);
 }
 
+/* An unsolicited NA with the override flag, to all-nodes. */
 static void ipmp_announce_na(struct net_device *dev, const struct in6_addr *addr)
 {
-	int len = sizeof(struct nd_msg) + 8;	/* one target link-layer option */
-	struct sk_buff *skb;
-	struct ipv6hdr *ip6;
-	struct nd_msg *msg;
-	u8 dst[ETH_ALEN];
+	static const u8 allnodes[ETH_ALEN] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
+	struct in6_addr all;
 
-	skb = alloc_skb(LL_RESERVED_SPACE(dev) + sizeof(*ip6) + len +
-			dev->needed_tailroom, GFP_ATOMIC);
-	if (!skb)
-		return;
-	skb_reserve(skb, LL_RESERVED_SPACE(dev));
-	skb_reset_network_header(skb);
-	ip6 = skb_put(skb, sizeof(*ip6));
-	ip6_flow_hdr(ip6, 0, 0);
-	ip6->payload_len = htons(len);
-	ip6->nexthdr = IPPROTO_ICMPV6;
-	ip6->hop_limit = 255;
-	ip6->saddr = *addr;
-	ipv6_addr_set(&ip6->daddr, htonl(0xff020000), 0, 0, htonl(1));
-
-	msg = skb_put_zero(skb, len);
-	msg->icmph.icmp6_type = NDISC_NEIGHBOUR_ADVERTISEMENT;
-	msg->icmph.icmp6_override = 1;
-	msg->target = *addr;
-	msg->opt[0] = ND_OPT_TARGET_LL_ADDR;
-	msg->opt[1] = 1;
-	ether_addr_copy(&msg->opt[2], dev->dev_addr);
-	msg->icmph.icmp6_cksum = csum_ipv6_magic(&ip6->saddr, &ip6->daddr, len,
-						 IPPROTO_ICMPV6,
-						 csum_partial(msg, len, 0));
-
-	skb->dev = dev;
-	skb->protocol = htons(ETH_P_IPV6);
-	ipv6_eth_mc_map(&ip6->daddr, dst);
-	if (dev_hard_header(skb, dev, ETH_P_IPV6, dst, dev->dev_addr,
-			    skb->len) < 0) {
-		kfree_skb(skb);
-		return;
-	}
-	dev_queue_xmit(skb);
+	ipv6_addr_set(&all, htonl(0xff020000), 0, 0, htonl(1));
+	ipmp_nd_send(dev, NDISC_NEIGHBOUR_ADVERTISEMENT, addr, &all, addr,
+		     allnodes, false);
 }
 
 static void ipmp_announce_addr(struct ipmp_addr *a)

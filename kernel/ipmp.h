@@ -320,6 +320,9 @@ void ipmp_testaddr6_echo(struct ipmp_member *m, const struct in6_addr *src,
 			 const struct in6_addr *dst, const u8 *dmac, u16 id,
 			 u16 seq, bool mcast);
 void ipmp_testaddr6_release(struct ipmp_member *m);
+void ipmp_nd_send(struct net_device *dev, u8 type, const struct in6_addr *src,
+		  const struct in6_addr *dst, const struct in6_addr *target,
+		  const u8 *dmac, bool solicited);
 void ipmp_group_ipv6_init(struct net_device *dev);
 
 /* probe.c */

@@ -154,7 +154,8 @@ static struct sk_buff *ipmp_icmp6_alloc(struct net_device *dev,
 	struct ipv6hdr *ip6;
 	struct sk_buff *skb;
 
-	skb = alloc_skb(LL_RESERVED_SPACE(dev) + sizeof(*ip6) + len, GFP_ATOMIC);
+	skb = alloc_skb(LL_RESERVED_SPACE(dev) + sizeof(*ip6) + len +
+			dev->needed_tailroom, GFP_ATOMIC);
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, LL_RESERVED_SPACE(dev));
@@ -192,18 +193,20 @@ static void ipmp_icmp6_send(struct sk_buff *skb, const u8 *dmac)
 	dev_queue_xmit(skb);
 }
 
-/* NS or NA about @target with a link-layer option carrying our MAC. */
-static void ipmp_nd_send(struct ipmp_member *m, u8 type,
-			 const struct in6_addr *src, const struct in6_addr *dst,
-			 const struct in6_addr *target, const u8 *dmac,
-			 bool solicited)
+/*
+ * NS or NA about @target out of @dev, with a link-layer option carrying
+ * @dev's MAC (also the unsolicited NA of announce.c).
+ */
+void ipmp_nd_send(struct net_device *dev, u8 type, const struct in6_addr *src,
+		  const struct in6_addr *dst, const struct in6_addr *target,
+		  const u8 *dmac, bool solicited)
 {
 	int len = sizeof(struct nd_msg) + 8;
 	struct sk_buff *skb;
 	struct nd_msg *msg;
 	u8 *opt;
 
-	skb = ipmp_icmp6_alloc(m->dev, src, dst, len, 255);
+	skb = ipmp_icmp6_alloc(dev, src, dst, len, 255);
 	if (!skb)
 		return;
 	msg = (struct nd_msg *)icmp6_hdr(skb);
@@ -218,7 +221,7 @@ static void ipmp_nd_send(struct ipmp_member *m, u8 type,
 		opt[0] = ND_OPT_SOURCE_LL_ADDR;
 	}
 	opt[1] = 1;
-	ether_addr_copy(opt + 2, m->dev->dev_addr);
+	ether_addr_copy(opt + 2, dev->dev_addr);
 	ipmp_icmp6_send(skb, dmac);
 }
 
@@ -231,8 +234,8 @@ void ipmp_testaddr6_resolve(struct ipmp_member *m, const struct in6_addr *src,
 
 	addrconf_addr_solict_mult(target, &snm);
 	ipv6_eth_mc_map(&snm, mac);
-	ipmp_nd_send(m, NDISC_NEIGHBOUR_SOLICITATION, src, &snm, target, mac,
-		     false);
+	ipmp_nd_send(m->dev, NDISC_NEIGHBOUR_SOLICITATION, src, &snm, target,
+		     mac, false);
 }
 
 /* An ICMPv6 echo request from @src; hop limit 1 to all-nodes. */
@@ -282,12 +285,12 @@ static void ipmp_testaddr6_ns(struct ipmp_member *m, struct sk_buff *skb,
 	struct in6_addr all;
 
 	if (!ipv6_addr_any(&ip6->saddr)) {
-		ipmp_nd_send(m, NDISC_NEIGHBOUR_ADVERTISEMENT, test, &ip6->saddr,
-			     test, eth_hdr(skb)->h_source, true);
+		ipmp_nd_send(m->dev, NDISC_NEIGHBOUR_ADVERTISEMENT, test,
+			     &ip6->saddr, test, eth_hdr(skb)->h_source, true);
 		return;
 	}
 	ipv6_addr_set(&all, htonl(0xff020000), 0, 0, htonl(1));
-	ipmp_nd_send(m, NDISC_NEIGHBOUR_ADVERTISEMENT, test, &all, test,
+	ipmp_nd_send(m->dev, NDISC_NEIGHBOUR_ADVERTISEMENT, test, &all, test,
 		     allnodes, false);
 }
 

@@ -2,6 +2,8 @@
 #
 # make              build kernel/ipmp.ko and the tools
 # make check        run the selftests in a QEMU guest (T=NAME for one test)
+# make check-debug  the same under a debug kernel (KASAN, lockdep, kmemleak,
+#                   UBSAN), built once from linux-source-6.1 and cached
 # make demo         show a group at work in a QEMU guest
 # make install      install the module (+ depmod), the tools and the man pages
 #                   into DESTDIR (default none) and PREFIX (default /usr/local;
@@ -64,6 +66,9 @@ dist:
 check:
 	selftests/check $(if $(T),-t $(T))
 
+check-debug:
+	selftests/check --debug $(if $(T),-t $(T))
+
 demo:
 	selftests/check --demo
 
@@ -91,4 +96,4 @@ style: $(CHECKPATCH)
 lint:
 	$(MAKE) -C $(KDIR) M=$(PWD) W=1 C=2 modules
 
-.PHONY: all module tools clean install uninstall dist check demo style lint bench
+.PHONY: all module tools clean install uninstall dist check check-debug demo style lint bench

@@ -17,7 +17,7 @@
 #   | ipmp0 192.0.2.10, ::10       |    |      br0      |     | veth0        |
 #   |       (+ 192.0.2.2x, ::2x)   |    | p0..p3 q0 q1 -+ p9 -+ 192.0.2.1    |
 #   | [ e0  e1  e2  e3 ]           |----+               |     | 198.51.100.1 |
-#   | ipmp1 (now and then) [f0 f1] |----+               |     | tbf 40mbit   |
+#   | ipmp1 (now and then) [f0 f1] |----+               |     | tbf 8mbit    |
 #   +------------------------------+    +---------------+     +--------------+
 #
 # A pulled cable is "ip -n sw link set pN down".  The events of each kind
@@ -55,7 +55,9 @@ defer stop_all
 V4=192.0.2.10
 V6=2001:db8::10
 PORT=5001
-KILL_AFTER=20	# seconds a tool may take before it counts as hung
+# Seconds a tool may take before it counts as hung: a debug kernel on a
+# busy emulated guest takes tens of seconds for a command now and then.
+KILL_AFTER=120
 
 ip -n "$SW" link add br0 type bridge
 ip -n "$SW" link set br0 up
@@ -70,7 +72,7 @@ pr ip addr add 192.0.2.1/24 dev veth0
 pr ip addr add 198.51.100.1/24 dev veth0
 pr ip -6 addr add 2001:db8::1/64 dev veth0 nodad
 # Transfers last long enough for failovers to land in the middle of them.
-pr tc qdisc add dev veth0 root tbf rate 40mbit burst 32k latency 400ms
+pr tc qdisc add dev veth0 root tbf rate 8mbit burst 16k latency 400ms
 
 h "$IPMPADM" create ipmp0 announce 2 announce-interval 300
 h "$IPMPADM" add ipmp0 e0 e1 e2 e3
@@ -212,18 +214,18 @@ LOOPS="flap members addresses offline probes groups readers"
 # TCP transfers of $T/src from the peer to $V4, one after another until
 # END, each checked: both ends exit 0 and the sha256 matches.  One line
 # per transfer in $T/streams: "ok|bad BYTES SECONDS [why]".
-head -c $((4 << 20)) /dev/urandom >"$T/src"
+head -c $((1 << 20)) /dev/urandom >"$T/src"
 SRC_SUM=$(sha256sum <"$T/src" | cut -d' ' -f1)
 listening() { nsenter "--net=/run/netns/$H" ss -Hltn "sport = :$PORT" | grep -q .; }
 transfer() {
 	local t0 rrc=0 src=0 sum why=
 	rm -f "$T/recv"
 	t0=$(date +%s)
-	h timeout 120 socat -u "TCP-LISTEN:$PORT,reuseaddr" "OPEN:$T/recv,creat,trunc" \
+	h timeout 240 socat -u "TCP-LISTEN:$PORT,reuseaddr" "OPEN:$T/recv,creat,trunc" \
 		2>>"$T/streams.err" &
 	local rpid=$!
 	poll 10 listening || why="no listener"
-	pr timeout 120 socat -u "OPEN:$T/src,rdonly" "TCP:$V4:$PORT" 2>>"$T/streams.err" || src=$?
+	pr timeout 240 socat -u "OPEN:$T/src,rdonly" "TCP:$V4:$PORT" 2>>"$T/streams.err" || src=$?
 	wait "$rpid" || rrc=$?
 	sum=$(sha256sum <"$T/recv" 2>/dev/null | cut -d' ' -f1)
 	((src == 0)) || why+=" sender exit $src"
@@ -257,7 +259,7 @@ for l in $LOOPS; do
 done
 diag "stress: $SECS s of churn ($LOOPS), TCP transfers and a ping flood"
 
-# Every loop ends by END, after at most a round and a hung tool's timeout.
+# Every loop ends by END, after its round and the last transfer's end.
 all_done() {
 	local l
 	for l in $LOOPS streams; do
@@ -265,7 +267,7 @@ all_done() {
 	done
 }
 sleep "$SECS"
-wait_for "every loop stops in time" $((KILL_AFTER * 8 + 130)) all_done
+wait_for "every loop stops in time" 300 all_done
 poll 15 eval '! kill -0 "$(cat "$T/flood.pid")" 2>/dev/null' || true
 
 total=0
@@ -290,7 +292,7 @@ sort "$T"/*.err 2>/dev/null | uniq -c | sort -rn | head -n 12 | sed 's/^/stderr:
 
 ntransfers=$(wc -l <"$T/streams" 2>/dev/null || echo 0)
 nok=$(grep -c '^ok ' "$T/streams" 2>/dev/null || true)
-diag "TCP: $ntransfers transfers of 4 MiB, $nok intact; seconds each:" \
+diag "TCP: $ntransfers transfers of 1 MiB, $nok intact; seconds each:" \
 	"$(awk '{ print $3 }' "$T/streams" 2>/dev/null | sort -n | uniq -c | awk '{ printf "%s x%s ", $2, $1 }')"
 check "TCP: transfers completed" test "${nok:-0}" -gt 0
 check "TCP: every transfer arrived intact, both ends exit 0" eval 'test -s "$T/streams" && ! grep -v "^ok " "$T/streams"'

@@ -87,8 +87,8 @@ wait_for "e0..e3 are active" 20 all_active
 wait_for "the peer reaches $V4" 20 pr ping -c 1 -W 2 "$V4"
 check "the peer reaches $V6" pr ping -6 -c 1 -W 5 "$V6"
 
-# The clock all the loops stop by.
-END=$(($(date +%s) + SECS))
+# The clock all the loops stop by (END is set when they start).
+END=0
 running() { (($(date +%s) < END)); }
 # A random sleep of 0.0X to 0.$1 s (1 <= $1 <= 9).
 nap() { sleep "0.$((RANDOM % $1))$((RANDOM % 10))"; }
@@ -214,6 +214,13 @@ LOOPS="flap members addresses offline probes groups readers"
 # TCP transfers of $T/src from the peer to $V4, one after another until
 # END, each checked: both ends exit 0 and the sha256 matches.  One line
 # per transfer in $T/streams: "ok|bad BYTES SECONDS [why]".
+# kmemleak (a debug kernel): what came before is not this test's.
+LEAK=/sys/kernel/debug/kmemleak
+if [[ -w $LEAK ]]; then
+	echo scan >"$LEAK"
+	echo clear >"$LEAK"
+fi
+dmesg_mark
 head -c $((1 << 20)) /dev/urandom >"$T/src"
 SRC_SUM=$(sha256sum <"$T/src" | cut -d' ' -f1)
 listening() { nsenter "--net=/run/netns/$H" ss -Hltn "sport = :$PORT" | grep -q .; }
@@ -234,6 +241,9 @@ transfer() {
 	echo "$([[ -z $why ]] && echo ok || echo bad) $(stat -c %s "$T/recv" 2>/dev/null || echo 0)" \
 		"$(($(date +%s) - t0))$why" >>"$T/streams"
 }
+# From here on the churn runs: setting up (a kmemleak scan on a debug
+# kernel takes minutes) is not part of it.
+END=$(($(date +%s) + SECS))
 (
 	while running; do
 		transfer
@@ -247,13 +257,6 @@ echo $! >"$T/flood.pid"
 pr ping -6 -q -i 0.2 -w "$SECS" "$V6" >"$T/ping6" 2>&1 &
 echo $! >"$T/ping6.pid"
 
-# kmemleak (a debug kernel): what came before is not this test's.
-LEAK=/sys/kernel/debug/kmemleak
-if [[ -w $LEAK ]]; then
-	echo scan >"$LEAK"
-	echo clear >"$LEAK"
-fi
-dmesg_mark
 for l in $LOOPS; do
 	loop "$l" "$l"
 done

@@ -231,7 +231,8 @@ transfer() {
 	h timeout 240 socat -u "TCP-LISTEN:$PORT,reuseaddr" "OPEN:$T/recv,creat,trunc" \
 		2>>"$T/streams.err" &
 	local rpid=$!
-	poll 10 listening || why="no listener"
+	# (A debug guest under churn can take tens of seconds to start socat.)
+	poll 120 listening || why=" no listener"
 	pr timeout 240 socat -u "OPEN:$T/src,rdonly" "TCP:$V4:$PORT" 2>>"$T/streams.err" || src=$?
 	wait "$rpid" || rrc=$?
 	sum=$(sha256sum <"$T/recv" 2>/dev/null | cut -d' ' -f1)

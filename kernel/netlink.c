@@ -409,49 +409,77 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/* The optional group filter of a dump: 0 for none. */
+/*
+ * The optional group filter of a dump, parsed once when the dump starts so
+ * that a malformed one is refused with an error instead of being ignored:
+ * kept in cb->args[2], 0 for none.
+ */
 static int ipmp_dump_filter(struct netlink_callback *cb, int type, int maxtype,
 			    const struct nla_policy *policy, int attr)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct nlattr *tb[IPMP_A_MEMBER_MAX + IPMP_A_ADDR_MAX + 1];
+	int err;
 
-	if (!info->attrs[type] ||
-	    nla_parse_nested(tb, maxtype, info->attrs[type], policy, cb->extack) ||
-	    !tb[attr])
+	cb->args[2] = 0;
+	if (!info->attrs[type])
 		return 0;
-	return nla_get_u32(tb[attr]);
+	err = nla_parse_nested(tb, maxtype, info->attrs[type], policy,
+			       cb->extack);
+	if (err)
+		return err;
+	if (tb[attr])
+		cb->args[2] = nla_get_u32(tb[attr]);
+	return 0;
 }
 
-/* One group's addresses from index @start on; returns the index reached. */
-static int ipmp_addr_dump_group(struct sk_buff *skb, struct netlink_callback *cb,
-				struct ipmp_group *grp, long start)
+static int ipmp_addr_dump_start(struct netlink_callback *cb)
+{
+	return ipmp_dump_filter(cb, IPMP_A_ADDR, IPMP_A_ADDR_MAX,
+				ipmp_addr_policy, IPMP_A_ADDR_GROUP_IFINDEX);
+}
+
+static int ipmp_member_dump_start(struct netlink_callback *cb)
+{
+	return ipmp_dump_filter(cb, IPMP_A_MEMBER, IPMP_A_MEMBER_MAX,
+				ipmp_member_policy, IPMP_A_MEMBER_GROUP_IFINDEX);
+}
+
+/*
+ * One group's addresses from index *@idx on.  Returns true when all of
+ * them fit, else false with *@idx at the first one left for the next part.
+ */
+static bool ipmp_addr_dump_group(struct sk_buff *skb, struct netlink_callback *cb,
+				 struct ipmp_group *grp, long *idx)
 {
 	struct ipmp_addr *a;
-	int idx = 0;
+	bool done = true;
+	long i = 0;
 
 	spin_lock_bh(&grp->addr_lock);
 	list_for_each_entry(a, &grp->addrs, list) {
-		if (idx++ < start)
+		if (i < *idx) {
+			i++;
 			continue;
+		}
 		if (ipmp_fill_addr(skb, grp, a, NETLINK_CB(cb->skb).portid,
 				   cb->nlh->nlmsg_seq, NLM_F_MULTI)) {
-			idx--;
+			done = false;
 			break;
 		}
+		i++;
 	}
 	spin_unlock_bh(&grp->addr_lock);
-	return idx;
+	*idx = done ? 0 : i;
+	return done;
 }
 
 static int ipmp_addr_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	int filter = ipmp_dump_filter(cb, IPMP_A_ADDR, IPMP_A_ADDR_MAX,
-				      ipmp_addr_policy, IPMP_A_ADDR_GROUP_IFINDEX);
 	struct net *net = sock_net(skb->sk);
-	struct ipmp_group *grp;
+	int filter = cb->args[2];
 	struct net_device *dev;
-	int gidx = 0, idx;
+	int gidx = 0;
 
 	rtnl_lock();
 	for_each_netdev(net, dev) {
@@ -459,14 +487,11 @@ static int ipmp_addr_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb
 			continue;
 		if (gidx++ < cb->args[0])
 			continue;
-		grp = netdev_priv(dev);
-		idx = ipmp_addr_dump_group(skb, cb, grp, cb->args[1]);
-		if (idx < grp->naddrs) {
+		if (!ipmp_addr_dump_group(skb, cb, netdev_priv(dev),
+					  &cb->args[1])) {
 			cb->args[0] = gidx - 1;
-			cb->args[1] = idx;
 			goto out;
 		}
-		cb->args[1] = 0;
 	}
 	cb->args[0] = gidx;
 out:
@@ -839,10 +864,8 @@ full:
 static int ipmp_member_get_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
-	int filter = ipmp_dump_filter(cb, IPMP_A_MEMBER, IPMP_A_MEMBER_MAX,
-				      ipmp_member_policy,
-				      IPMP_A_MEMBER_GROUP_IFINDEX);
 	struct net *net = sock_net(skb->sk);
+	int filter = cb->args[2];
 	struct net_device *dev;
 	int gidx = 0, err = 0;
 
@@ -1059,6 +1082,7 @@ static const struct genl_ops ipmp_genl_ops[] = {
 	{
 		.cmd = IPMP_CMD_MEMBER_GET,
 		.doit = ipmp_member_get_doit,
+		.start = ipmp_member_dump_start,
 		.dumpit = ipmp_member_get_dumpit,
 		.internal_flags = IPMP_NEED_MEMBER,
 	},
@@ -1082,6 +1106,7 @@ static const struct genl_ops ipmp_genl_ops[] = {
 	},
 	{
 		.cmd = IPMP_CMD_ADDR_GET,
+		.start = ipmp_addr_dump_start,
 		.dumpit = ipmp_addr_get_dumpit,
 	},
 	{

@@ -58,6 +58,11 @@ check_err "removing a member from the wrong group is refused" \
 	genl member-del member.ifindex=u32:$E2 member.group-ifindex=u32:$G0
 check "a member dump can be filtered by group" \
 	test "$(count_replies --dump member-get member.group-ifindex=u32:$G1)" = 1
+check_err "a member dump with a malformed filter is refused, not unfiltered" \
+	"EINVAL: invalid attribute length" \
+	genl --dump member-get member.group-ifindex=u16:$G1
+check_err "and so is an address dump" "EINVAL: invalid attribute length" \
+	genl --dump addr-get addr.group-ifindex=u16:$G1
 
 # A refused change changes nothing.
 check_err "a change with one bad setting is refused" "fdt must be between" \

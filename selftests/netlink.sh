@@ -82,17 +82,17 @@ check_fail "and nothing was created" h ip link show ipmp7
 
 # Notifications on the events group: every change, with its command.
 MON=$(mktemp -p /tmp mon.XXXXXX)
-ip netns exec "$H" python3 "$SELFTEST_DIR/genl.py" --monitor 8 >"$MON" &
+ip netns exec "$H" python3 "$SELFTEST_DIR/genl.py" --monitor 60 >"$MON" &
 MONPID=$!
-wait_for "the monitor has joined the events group" 5 \
-	eval 'ip netns exec "$H" cat /proc/net/netlink | awk "\$2 == 16 && \$4 != 0" | grep -q .'
+# A loaded host can take seconds to start python: wait for the socket.
+wait_for "the monitor has joined the events group" 30 nl_joined "$H" "$MONPID"
 h "$IPMPADM" create ipmp5
 h ip link add e5 type veth peer name p5 netns "$NS_sw"
 h "$IPMPADM" add ipmp5 e5
 ip -n "$NS_sw" link set p5 up
 h ip link set ipmp5 up
 h ip addr add 198.51.100.5/24 dev ipmp5
-wait_for "member and address notifications arrive" 5 \
+wait_for "member and address notifications arrive" 10 \
 	eval 'grep -q "^addr.group-ifindex=" "$MON" && grep -q "^member.state=0" "$MON"'
 kill $MONPID 2>/dev/null; wait $MONPID 2>/dev/null || true
 check "a new group is announced" grep -qx group-new "$MON"

@@ -105,7 +105,7 @@ flows_by_mac() {	# "MAC PORT" of every UDP frame to port 9 in capture $1
 OUT=$(mktemp -p /tmp out.XXXXXX)
 ip netns exec "$PA" tcpdump -i eth0 -U -w "$OUT" udp and dst port 9 2>/dev/null &
 OUTDUMP=$!
-wait_for "the outbound capture is running" 5 test -s "$OUT"
+wait_for "the outbound capture is running" 30 test -s "$OUT"
 for p in $(seq 40000 40015); do
 	for n in 1 2 3; do
 		echo "$n" | h socat -u - "UDP4-SENDTO:192.0.2.1:9,bind=$X:$p"
@@ -162,7 +162,7 @@ capture() {	# capture ARP and ICMPv6 at peer a into $CAP
 	CAP=$(mktemp -p /tmp cap.XXXXXX)
 	ip netns exec "$PA" tcpdump -i eth0 -U -w "$CAP" arp or icmp6 2>/dev/null &
 	TCPDUMP=$!
-	wait_for "the capture is running" 5 test -s "$CAP"
+	wait_for "the capture is running" 30 test -s "$CAP"
 }
 # A fixed wait on purpose: what is checked is that nothing more comes, so
 # the capture runs past three more announce intervals (300 ms) first.
@@ -235,7 +235,8 @@ h ip link set e2 address "$OLD2"
 wait_for "with its own MAC back it is ok" 5 ipmpstat_is "$H" -i INTERFACE,STATE e2:ok
 
 # Damping: a third link-up within the window holds repair until stable.
-echo 10000 > /sys/module/ipmp/parameters/link_damp_ms
+# The window leaves a slow (debug) guest room for the three flaps.
+echo 20000 > /sys/module/ipmp/parameters/link_damp_ms
 dmesg_mark
 for i in 1 2 3; do
 	sw link set p2 down
@@ -245,7 +246,7 @@ for i in 1 2 3; do
 done
 check "a flapping link holds repair" ipmpstat_is "$H" -i INTERFACE,LINK,STATE e2:up:failed
 check "the flapping is logged" dmesg_since_mark_grep "The link on e2 is flapping"
-wait_for "repair follows once the link is stable" 15 ipmpstat_is "$H" -i INTERFACE,STATE e2:ok
+wait_for "repair follows once the link is stable" 30 ipmpstat_is "$H" -i INTERFACE,STATE e2:ok
 echo 0 > /sys/module/ipmp/parameters/link_damp_ms
 
 # A single-member group detects and reports failure.

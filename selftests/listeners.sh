@@ -56,7 +56,7 @@ bound_json() { grep -c '"address": "198\.18\..*"inbound": "e0"' "$D/$1"; }
 start root "$IPMPADM" monitor
 start user "${nobody[@]}" "$IPMPADM" monitor
 start userj "${nobody[@]}" "$IPMPADM" monitor -j
-wait_for "the monitors listen" 10 eval 'joined root && joined user && joined userj'
+wait_for "the monitors listen" 30 eval 'joined root && joined user && joined userj'
 for m in root user userj; do kill -STOP "${pid[$m]}"; done
 
 for ((i = 0; i < N; i++)); do

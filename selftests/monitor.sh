@@ -190,7 +190,7 @@ plug() { ip -n "$SW" link set "p${1#e}" up; }
 
 start text "$IPMPADM" monitor
 start json "$IPMPADM" monitor -j
-wait_for "monitor and monitor -j have joined the events group" 5 \
+wait_for "monitor and monitor -j have joined the events group" 30 \
 	eval 'joined text && joined json'
 
 h "$IPMPADM" create ipmp0 fdt 1000
@@ -280,7 +280,7 @@ EOF
 # monitor probes: probe reports, and the events still.
 start probes "$IPMPADM" monitor probes
 start probes_json "$IPMPADM" monitor -j probes
-wait_for "monitor probes and monitor -j probes have joined" 5 \
+wait_for "monitor probes and monitor -j probes have joined" 30 \
 	eval 'joined probes && joined probes_json'
 : >"$D/expect"
 h "$IPMPADM" create ipmp1 fdt 1000
@@ -314,7 +314,7 @@ nb() { h "${nobody[@]}" "$@"; }
 check "unprivileged: ipmpadm show works" nb "$IPMPADM" show
 check "unprivileged: ipmpstat -g works" nb "$IPMPSTAT" -g
 start nobody "${nobody[@]}" "$IPMPADM" monitor
-wait_for "unprivileged: ipmpadm monitor joins" 5 joined nobody
+wait_for "unprivileged: ipmpadm monitor joins" 30 joined nobody
 h "$IPMPADM" set ipmp1 failback no
 wait_for "unprivileged: and shows the changes" 5 \
 	grep -q '^group ipmp1 state .* failback no ' "$D/nobody"

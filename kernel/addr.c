@@ -96,7 +96,7 @@ static void ipmp_addr_bind(struct ipmp_group *grp, struct ipmp_addr *a,
 			ipmp_announce_schedule(grp);
 		}
 	}
-	ipmp_notify_addr(grp, a, GFP_ATOMIC);
+	ipmp_notify_addr(grp, a, IPMP_CMD_ADDR_GET);
 }
 
 /* Move the fullest member's addresses to the emptiest until even. */
@@ -169,6 +169,8 @@ static void ipmp_addr_add(struct ipmp_group *grp, u8 family, const void *addr,
 	hash_add_rcu(grp->addr_hash, &a->hnode, ipmp_addr_key(family, addr));
 	grp->naddrs++;
 	ipmp_addr_bind(grp, a, ipmp_least_loaded(grp), false);
+	if (!a->bound)
+		ipmp_notify_addr(grp, a, IPMP_CMD_ADDR_GET);
 	spin_unlock_bh(&grp->addr_lock);
 }
 
@@ -191,6 +193,7 @@ static void ipmp_addr_del(struct ipmp_group *grp, u8 family, const void *addr)
 	spin_lock_bh(&grp->addr_lock);
 	a = ipmp_addr_find(grp, family, addr);
 	if (a && !--a->refs) {
+		ipmp_notify_addr(grp, a, IPMP_CMD_ADDR_DEL);
 		ipmp_addr_unlink(grp, a);
 		ipmp_addr_even_out(grp);
 	}

@@ -390,7 +390,7 @@ int ipmp_genl_init(void);
 void ipmp_genl_exit(void);
 void ipmp_notify_group(struct ipmp_group *grp, u8 cmd);
 void ipmp_notify_member(struct ipmp_member *m, u8 cmd);
-void ipmp_notify_addr(struct ipmp_group *grp, struct ipmp_addr *a, gfp_t gfp);
+void ipmp_notify_addr(struct ipmp_group *grp, struct ipmp_addr *a, u8 cmd);
 void ipmp_notify_probe(struct ipmp_member *m, const struct ipmp_probe_event *ev);
 void ipmp_notify_place(struct ipmp_group *grp, struct ipmp_place *pl, u8 cmd);
 

@@ -380,14 +380,14 @@ static int ipmp_fill_place(struct sk_buff *skb, struct ipmp_group *grp,
 }
 
 static int ipmp_fill_addr(struct sk_buff *skb, struct ipmp_group *grp,
-			  struct ipmp_addr *a, u32 portid, u32 seq, int flags)
+			  struct ipmp_addr *a, u32 portid, u32 seq, int flags,
+			  u8 cmd)
 {
 	struct ipmp_member *bound = READ_ONCE(a->bound);
 	struct nlattr *nest;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &ipmp_genl_family, flags,
-			  IPMP_CMD_ADDR_GET);
+	hdr = genlmsg_put(skb, portid, seq, &ipmp_genl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, IPMP_A_ADDR);
@@ -463,7 +463,8 @@ static bool ipmp_addr_dump_group(struct sk_buff *skb, struct netlink_callback *c
 			continue;
 		}
 		if (ipmp_fill_addr(skb, grp, a, NETLINK_CB(cb->skb).portid,
-				   cb->nlh->nlmsg_seq, NLM_F_MULTI)) {
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				   IPMP_CMD_ADDR_GET)) {
 			done = false;
 			break;
 		}
@@ -563,14 +564,18 @@ void ipmp_notify_place(struct ipmp_group *grp, struct ipmp_place *pl, u8 cmd)
 			       GFP_KERNEL);
 }
 
-/* A data address was bound, moved or left unbound; may run in atomic context. */
-void ipmp_notify_addr(struct ipmp_group *grp, struct ipmp_addr *a, gfp_t gfp)
+/*
+ * A data address was bound, moved or left unbound (ADDR_GET), or removed
+ * (ADDR_DEL); runs under addr_lock.
+ */
+void ipmp_notify_addr(struct ipmp_group *grp, struct ipmp_addr *a, u8 cmd)
 {
 	struct net *net = dev_net(grp->dev);
-	struct sk_buff *msg = ipmp_notify_new(net, gfp);
+	struct sk_buff *msg = ipmp_notify_new(net, GFP_ATOMIC);
 
 	if (msg)
-		ipmp_multicast(net, msg, ipmp_fill_addr(msg, grp, a, 0, 0, 0), gfp);
+		ipmp_multicast(net, msg, ipmp_fill_addr(msg, grp, a, 0, 0, 0, cmd),
+			       GFP_ATOMIC);
 }
 
 static int ipmp_fill_probe(struct sk_buff *skb, struct ipmp_member *m,

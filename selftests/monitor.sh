@@ -76,7 +76,8 @@ cat >"$D/check.py" <<'EOF'
 
 Items: group G created | group G state S MEMBERS ACTIVE | group G deleted |
 member IF G added | member IF G state S LINK [PROBE] | member IF G removed |
-address A G inbound IF | address A G unbound | probe IF G answered|lost
+address A G inbound IF | address A G unbound | address A G removed |
+probe IF G answered|lost
 """
 import json, re, sys
 
@@ -109,7 +110,7 @@ def text_re(w):
         return head + rf" state {w[4]} link {w[5]}{tail} active (yes|no) flags "
     if w[0] == "address":
         return rf"address {w[1]} group {w[2]} " + (
-            f"inbound {w[4]}$" if w[3] == "inbound" else "unbound$")
+            f"inbound {w[4]}$" if w[3] == "inbound" else f"{w[3]}$")
     if w[3] == "answered":
         return (rf"probe {w[1]} group {w[2]} target [0-9.]+ seq [0-9]+ "
                 rf"answered netrtt {num} rtt {num}( rttavg {num} rttdev {num})?$")
@@ -133,6 +134,9 @@ def json_want(w):
                 d.update(probe=w[6])
         return d
     if w[0] == "address":
+        if w[3] == "removed":
+            return {"object": "address", "address": w[1], "group": w[2],
+                    "event": "removed"}
         return {"object": "address", "address": w[1], "group": w[2],
                 "event": "bound" if w[3] == "inbound" else "unbound",
                 "inbound": w[4] if w[3] == "inbound" else None}
@@ -254,6 +258,10 @@ want address 192.0.2.10 ipmp0 inbound "$O"
 want group ipmp0 state ok 1 1
 shown "$Z removed: the address moved to $O"
 phase
+h ip addr del 192.0.2.10/24 dev ipmp0
+want address 192.0.2.10 ipmp0 removed
+shown "the address deleted from ipmp0"
+phase
 h "$IPMPADM" delete ipmp0
 want member "$O" ipmp0 removed
 phase
@@ -271,7 +279,7 @@ for line, o in zip(text, objs):
     elif w[0] == "member":
         event = w[4] if w[4] in ("added", "removed") else "changed"
     else:
-        event = "bound" if w[4] == "inbound" else "unbound"
+        event = {"inbound": "bound"}.get(w[4], w[4])
     name = o["address"] if w[0] == "address" else o["ifname"]
     assert (w[0], w[1], event) == (o["object"], name, o["event"]), (line, o)
 print(len(text), "lines each")

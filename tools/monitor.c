@@ -177,6 +177,15 @@ static void addr_line(FILE *f, const struct ipmp_addr *a, const char *group,
 		fputs(" unbound\n", f);
 }
 
+static void addr_removed_line(FILE *f, const struct ipmp_addr *a,
+			      const char *group)
+{
+	char addr[ADDR_LEN];
+
+	fprintf(f, "address %s group %s removed\n",
+		addr_str(a, false, addr, sizeof(addr)), group);
+}
+
 static void rtt_word(FILE *f, const char *key, bool has, uint32_t us)
 {
 	char t[ENUM_LEN];
@@ -234,6 +243,8 @@ static const char *event_word(const struct monitor_event *ev)
 		return "removed";
 	case IPMP_CMD_ADDR_GET:
 		return ev->addr.bound_ifindex ? "bound" : "unbound";
+	case IPMP_CMD_ADDR_DEL:
+		return "removed";
 	case IPMP_CMD_PROBE:
 		return ev->probe.result == IPMP_PROBE_LOST ? "lost" : "answered";
 	default:
@@ -304,6 +315,8 @@ static void print_addr(FILE *f, struct monitor *mon,
 		inbound = name_of(mon, ev->addr.bound_ifindex, bound);
 	if (mon->json)
 		event_json(f, ev, "address", group, inbound);
+	else if (ev->cmd == IPMP_CMD_ADDR_DEL)
+		addr_removed_line(f, &ev->addr, group);
 	else
 		addr_line(f, &ev->addr, group, inbound);
 }
@@ -335,6 +348,7 @@ void monitor_print(FILE *f, struct monitor *mon, const struct monitor_event *ev)
 		print_member(f, mon, ev);
 		break;
 	case IPMP_CMD_ADDR_GET:
+	case IPMP_CMD_ADDR_DEL:
 		print_addr(f, mon, ev);
 		break;
 	case IPMP_CMD_PROBE:
@@ -372,6 +386,7 @@ static int parse_event(uint8_t cmd, struct nlattr **tb,
 	case IPMP_CMD_MEMBER_SET:
 		return ipmp_parse_member(tb, &ev->member);
 	case IPMP_CMD_ADDR_GET:
+	case IPMP_CMD_ADDR_DEL:
 		return ipmp_parse_addr(tb, &ev->addr);
 	case IPMP_CMD_PROBE:
 		return ipmp_parse_probe(tb, &ev->probe);

@@ -59,6 +59,12 @@
  * IPMP_CMD_ADDR_GET    dump: optional [ADDR]{GROUP_IFINDEX} filter ->
  *                      one [ADDR]{...} per data address: the addresses of
  *                      the group device and the member each is bound to.
+ *                      Also the notification of an address bound, moved,
+ *                      or left unbound, and of one added while no member
+ *                      is active (BOUND_IFINDEX 0).
+ * IPMP_CMD_ADDR_DEL    notification only: [ADDR]{...} of a data address
+ *                      removed from the group device, with the member it
+ *                      was bound to last.
  *
  * GROUP_NEW and GROUP_SET also take ANNOUNCE_COUNT and ANNOUNCE_INTERVAL:
  * how many unsolicited ARP / NA are sent for an address that moved to
@@ -135,6 +141,7 @@ enum ipmp_cmd {
 	IPMP_CMD_TARGET_ADD,
 	IPMP_CMD_TARGET_DEL,
 	IPMP_CMD_PROBE,
+	IPMP_CMD_ADDR_DEL,
 
 	__IPMP_CMD_MAX,
 	IPMP_CMD_MAX = __IPMP_CMD_MAX - 1

@@ -333,8 +333,11 @@ check "with exit status 1" exits_with 1 nb "$IPMPADM" monitor -j probes
 check_err "unprivileged: monitor -j probes too" "$msg" nb "$IPMPADM" monitor -j probes
 
 h "$IPMPADM" offline e1
+# The configuration and the states; not the FDT in force, which a loaded
+# host's probe round trips may stretch meanwhile.
 state() {
-	h "$IPMPSTAT" -g -P -o GROUP,GROUPNAME,FDT,INTERFACES
+	h "$IPMPADM" save
+	h "$IPMPSTAT" -g -P -o GROUP,GROUPNAME,INTERFACES
 	h "$IPMPSTAT" -i -P -o INTERFACE,GROUP,FLAGS,STATE
 	h "$IPMPSTAT" -t -n -P -o INTERFACE,MODE,TESTADDR,TARGETS
 	h ip -br link show type ipmp

@@ -229,7 +229,7 @@ static struct monitor_event probe_event(size_t i)
 static void monitor_lines(bool json)
 {
 	struct monitor mon = { .json = json };
-	struct monitor_event ev[20];
+	struct monitor_event ev[24];
 	size_t n = 0;
 
 	ev[n] = group_event(IPMP_CMD_GROUP_NEW, 0);
@@ -254,6 +254,9 @@ static void monitor_lines(bool json)
 	/* Not known: no name but its ifindex. */
 	ev[n++] = addr_event(0, 77);
 	ev[n++] = member_event(IPMP_CMD_MEMBER_SET, 4);
+	/* ip addr del: removed, with the member it was bound to last. */
+	ev[n] = addr_event(1, 3);
+	ev[n++].cmd = IPMP_CMD_ADDR_DEL;
 	for (size_t i = 0; i < 4; i++)
 		ev[n++] = probe_event(i);
 	ev[n].cmd = IPMP_CMD_UNSPEC;	/* a command not known: left out */

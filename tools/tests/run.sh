@@ -386,13 +386,13 @@ keys = {
     "group": {"created": group, "changed": group, "deleted": group},
     "member": {"added": member, "changed": member, "removed": member},
     "address": {e: ["group", "address", "prefixlen", "family", "state",
-                    "inbound"] for e in ("bound", "unbound")},
+                    "inbound"] for e in ("bound", "unbound", "removed")},
     "probe": {e: ["group", "ifname", "target", "seq", "netrtt_us", "rtt_us",
                   "rttavg_us", "rttdev_us"] for e in ("answered", "lost")},
 }
 seen = set()
 lines = sys.stdin.read().splitlines()
-assert len(lines) == 18, len(lines)
+assert len(lines) == 19, len(lines)
 for line in lines:
     o = json.loads(line)
     k = list(o)
@@ -401,7 +401,7 @@ for line in lines:
     assert [x for x in k if x in want] == want, (want, line)
     assert (o["event"] == "unbound") == (o.get("inbound", 0) is None), line
     seen.add((o["object"], o["event"]))
-assert len(seen) == 10, seen
+assert len(seen) == 11, seen
 '
 ok $? "monitor -j: one JSON object per line, with object, event and its keys"
 

@@ -187,7 +187,9 @@ void ipmp_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->hw_features = IPMP_FEATURES;
-	dev->features = IPMP_FEATURES | NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+	dev->features = IPMP_FEATURES;
+	ipmp_dev_set_lltx(dev);
+	ipmp_dev_set_netns_immutable(dev);
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;
 	eth_hw_addr_random(dev);

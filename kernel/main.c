@@ -18,19 +18,21 @@ static int ipmp_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
-static int ipmp_newlink(struct net *src_net, struct net_device *dev,
-			struct nlattr *tb[], struct nlattr *data[],
+static int ipmp_newlink(struct net_device *dev,
+			struct rtnl_newlink_params *params,
 			struct netlink_ext_ack *extack)
 {
 	return ipmp_group_register(dev, NULL, extack);
 }
+
+RTNL_NEWLINK_COMPAT(ipmp_newlink);
 
 struct rtnl_link_ops ipmp_link_ops __read_mostly = {
 	.kind		= "ipmp",
 	.priv_size	= sizeof(struct ipmp_group),
 	.setup		= ipmp_setup,
 	.validate	= ipmp_validate,
-	.newlink	= ipmp_newlink,
+	.newlink	= rtnl_newlink_op(ipmp_newlink),
 };
 
 static int __init ipmp_module_init(void)

@@ -417,15 +417,14 @@ cancel:
 static int ipmp_dump_filter(struct netlink_callback *cb, int type, int maxtype,
 			    const struct nla_policy *policy, int attr)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = genl_info_dump(cb)->attrs;
 	struct nlattr *tb[IPMP_A_MEMBER_MAX + IPMP_A_ADDR_MAX + 1];
 	int err;
 
 	cb->args[2] = 0;
-	if (!info->attrs[type])
+	if (!attrs[type])
 		return 0;
-	err = nla_parse_nested(tb, maxtype, info->attrs[type], policy,
-			       cb->extack);
+	err = nla_parse_nested(tb, maxtype, attrs[type], policy, cb->extack);
 	if (err)
 		return err;
 	if (tb[attr])

@@ -446,7 +446,7 @@ static struct ipmp_probe_tgt *ipmp_probe_next(struct ipmp_probe *p,
 
 static void ipmp_probe_timer(struct timer_list *tl)
 {
-	struct ipmp_probe *p = from_timer(p, tl, timer);
+	struct ipmp_probe *p = timer_container_of(p, tl, timer);
 	struct ipmp_member *m = p->m;
 	u32 fdt = READ_ONCE(m->grp->fdt_cur_ms);
 	struct ipmp_targets *tg;

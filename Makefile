@@ -11,6 +11,8 @@
 # make uninstall    remove what make install installed (+ depmod); with a
 #                   DESTDIR, also the directories left empty under it
 # make dist         the source tarball ipmp-VERSION.tar.gz, from git
+# make compat-check compile compat.h's branches for newer kernels against
+#                   the shapes of their declarations (kernel/compat-check)
 
 # The version, in one place; dkms.conf and debian/changelog must agree
 # (selftests/check's host checks compare them).
@@ -92,8 +94,12 @@ style: $(CHECKPATCH)
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f \
 		$(filter-out kernel/compat.h kernel/%.mod.c,$(wildcard kernel/*.c kernel/*.h))
 
+# compat.h's branches for newer kernels, against the declarations' shapes.
+compat-check:
+	kernel/compat-check/run.sh
+
 # The module with every warning and sparse: what must stay clean.
 lint:
 	$(MAKE) -C $(KDIR) M=$(PWD) W=1 C=2 modules
 
-.PHONY: all module tools clean install uninstall dist check check-debug demo style lint bench
+.PHONY: all module tools clean install uninstall dist check check-debug demo style lint bench compat-check

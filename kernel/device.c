@@ -114,6 +114,7 @@ static void ipmp_uninit(struct net_device *dev)
 	struct ipmp_active *act;
 
 	ipmp_member_del_all(grp);
+	ipmp_linkpoll_release(grp);
 	ipmp_places_release(grp);
 	cancel_delayed_work_sync(&grp->damp_work);
 	ipmp_probe_group_release(grp);
@@ -204,6 +205,7 @@ void ipmp_setup(struct net_device *dev)
 	ipmp_addr_group_init(grp);
 	ipmp_announce_init(grp);
 	ipmp_damp_init(grp);
+	ipmp_linkpoll_init(grp);
 	ipmp_probe_group_init(grp);
 	ipmp_places_init(grp);
 }

@@ -142,6 +142,7 @@ struct ipmp_member {
 	bool offline;			/* taken offline by the administrator */
 	bool duphw;			/* its MAC is another member's */
 	bool damped;			/* repair held: the link flaps */
+	bool linkpoll;			/* its carrier is polled (linkpoll.c) */
 	bool inactive;			/* held back from carrying traffic */
 	bool active;			/* usable and not inactive */
 	u32 announced;			/* ipmp_member_summary() last notified */
@@ -209,6 +210,9 @@ struct ipmp_group {
 	u32 announce_interval_ms;
 	struct delayed_work announce_work;
 	struct delayed_work damp_work;
+	struct timer_list linkpoll_timer;	/* linkpoll.c */
+	struct delayed_work linkpoll_work;
+	unsigned int npolled;		/* members with linkpoll set */
 	struct delayed_work probe_work;
 	/* Probe targets, per family (IPMP_AF4, IPMP_AF6). */
 	struct ipmp_targets __rcu *targets[IPMP_NAF];	/* in force */
@@ -243,6 +247,19 @@ static inline bool netif_is_ipmp(const struct net_device *dev)
 {
 	return dev->rtnl_link_ops == &ipmp_link_ops;
 }
+
+/* A member's link: the state link-based detection follows. */
+static inline bool ipmp_link_is_up(const struct net_device *dev)
+{
+	return netif_running(dev) && netif_carrier_ok(dev);
+}
+
+/* linkpoll.c */
+bool ipmp_linkpoll_wanted(struct net_device *dev);
+void ipmp_linkpoll_add(struct ipmp_member *m);
+void ipmp_linkpoll_del(struct ipmp_member *m);
+void ipmp_linkpoll_init(struct ipmp_group *grp);
+void ipmp_linkpoll_release(struct ipmp_group *grp);
 
 /* device.c */
 void ipmp_setup(struct net_device *dev);

@@ -139,11 +139,6 @@ static int ipmp_member_check(struct ipmp_group *grp, struct net_device *dev,
 	return 0;
 }
 
-static bool ipmp_link_is_up(const struct net_device *dev)
-{
-	return netif_running(dev) && netif_carrier_ok(dev);
-}
-
 int ipmp_member_join(struct ipmp_group *grp, struct net_device *dev,
 		     bool standby, bool inactive, struct netlink_ext_ack *extack)
 {
@@ -189,6 +184,7 @@ int ipmp_member_join(struct ipmp_group *grp, struct net_device *dev,
 	}
 	list_add_tail_rcu(&m->list, &grp->members);
 	grp->nmembers++;
+	ipmp_linkpoll_add(m);
 	ipmp_probe_start(m);
 	netdev_info(grp->dev, "interface %s was added to IPMP group %s\n",
 		    dev->name, grp->name);
@@ -228,6 +224,7 @@ void ipmp_member_del(struct ipmp_member *m)
 	ipmp_probe_stop(m);
 	ipmp_testaddr6_release(m);
 	ipmp_group_forget(grp, m);
+	ipmp_linkpoll_del(m);
 	list_del_rcu(&m->list);
 	grp->nmembers--;
 	ipmp_member_check_duphw(grp);

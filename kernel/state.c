@@ -315,7 +315,7 @@ void ipmp_member_link_change(struct ipmp_member *m, bool up)
 
 	if (up == m->link_up)
 		return;
-	m->link_up = up;
+	WRITE_ONCE(m->link_up, up);
 	if (up) {
 		netdev_info(grp->dev, "The link has come up on %s\n", m->dev->name);
 		if (ipmp_member_flapping(m) && !m->damped) {

@@ -363,13 +363,16 @@ verdict_ok() {
 	esac
 }
 
-# MATCH: the stamp of the first verdict on member $2 from line $1 of the
-# system's stream on, or nothing.
+# MATCH: the stamp of the first verdict on member $2 (regular expression
+# $3) from line $1 of the system's stream on and not before the break at
+# $4, or nothing.  A verdict before the break (bonding flapping on its
+# own) is not this break's.
 first_verdict() {
 	local l re=$3
 	MATCH=
 	lines_from h.log "$1"
 	for l in "${LINES_OUT[@]}"; do
+		((${l%% *} >= $4)) || continue
 		if [[ ${l#* } =~ $re ]] && verdict_ok "${l#* }" "$2"; then
 			MATCH=${l%% *}
 			return 0
@@ -403,7 +406,7 @@ run_breaks() {
 		end=$((${EPOCHREALTIME/./} + limit * 1000))
 		while ((${EPOCHREALTIME/./} < end)); do
 			[[ -n $tb ]] || { first_match sw.log "$sw0" "^[0-9]+: p${n}@.* state disabled"; tb=$MATCH; }
-			[[ -z $tb ]] || { first_verdict "$h0" "$a" "$re"; tv=$MATCH; }
+			[[ -z $tb ]] || { first_verdict "$h0" "$a" "$re" "$tb"; tv=$MATCH; }
 			[[ -z $tv ]] || break
 			sleep 0.05
 		done
@@ -486,15 +489,18 @@ fi
 start=$SECONDS
 : >"$WORK/samples"
 : >"$WORK/false"
+: >"$WORK/aborted"
 say "detect: systems $systems; budgets $budgets ms; $breaks breaks each; false failures $minutes min (ipmp), $other_minutes min (others); $(nproc) CPUs, kernel $(uname -r)"
 for fdt in $budgets; do
 	say "  budget $fdt ms: bond arp_interval $(bond_interval "$fdt") ms, arp_missed_max 2; team interval $(team_interval "$fdt") ms, missed_max 3"
 	for sys in $systems; do
-		run_breaks "$sys" "$fdt"
+		# A system that cannot go on is noted, and the others still run.
+		(trap "set +e; teardown" EXIT; run_breaks "$sys" "$fdt") || echo "$sys $fdt" >>"$WORK/aborted"
 	done
 done
 for sys in $systems; do
-	if [[ $sys == ipmp ]]; then run_false "$sys" "$minutes"; else run_false "$sys" "$other_minutes"; fi
+	if [[ $sys == ipmp ]]; then m=$minutes; else m=$other_minutes; fi
+	(trap "set +e; stop_busy; teardown" EXIT; run_false "$sys" "$m") || echo "$sys false" >>"$WORK/aborted"
 done
 
 [[ -n $json ]] || json=/dev/stdout
@@ -545,6 +551,7 @@ for b in budgets:
     for name, v in per.items():
         v["median_to_bond"] = v["median_ms"] / bond if bond and v["median_ms"] is not None else None
     r["detection"][str(b)] = per
+r["aborted"] = [line.strip() for line in open(f"{work}/aborted") if line.strip()]
 for line in open(f"{work}/false"):
     x = json.loads(line)
     r["false_failures"][x["system"]] = x

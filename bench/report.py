@@ -7,7 +7,7 @@
 # QEMU, ACCEL, COMMIT, DIRTY, ELAPSED), writes the result and prints the
 # benchmark's table.
 #
-#   report.py probe-cpu|outage|datapath GUEST.json RESULT.json
+#   report.py probe-cpu|outage|datapath|detect GUEST.json RESULT.json
 import datetime
 import json
 import os
@@ -178,18 +178,74 @@ def print_datapath(r, path):
         print("note: QEMU TCG and a shared host: the rounds vary; judge the ratios")
     print(f"result: {os.path.relpath(path)}; make bench had run {r['make_bench_s']} s by then")
 
+DETECT_NAMES = {
+    "ipmp": "ipmp (probes, FDT)",
+    "bond": "bonding, ARP monitor",
+    "team": "team (teamd, arp_ping)",
+}
+
+
+def fmt(v, spec=".1f"):
+    return "-" if v is None else f"{v:{spec}}"
+
+
+def print_detect(r, path):
+    p, d, m = r["parameters"], r["detection"], r["machine"]
+    print()
+    print(f"detect, {r['date']}: {p['breaks']} breaks a system and budget; the switch port "
+          f"of the member in use disabled, its link up; detection = from the switch's port "
+          f"event to the system's verdict")
+    print(f"guest: {r['guest']['cpus']} CPUs, kernel {r['kernel']}, QEMU {m['accel'].upper()}"
+          f"{'' if m['kvm'] else ' (software emulation, no KVM)'}; "
+          f"host: {m['cpus']} x {m['cpu']}; source {r['source']['commit']}"
+          f"{' + uncommitted changes' if r['source']['uncommitted_changes'] else ''}")
+    print(f"  bond: {p['bond']}; team: {p['team']}")
+    print()
+    hdr = ("budget", "median", "x budget", "x bond", "min", "max", "x budget", "missed")
+    print(f"  {'':24}" + "".join(f" {h:>9}" for h in hdr))
+    for b, per in d.items():
+        for name, v in per.items():
+            cells = [f"{b} ms", fmt(v["median_ms"]), fmt(v["median_to_budget"], ".2f"),
+                     fmt(v["median_to_bond"], ".2f"), fmt(v["min_ms"]), fmt(v["max_ms"]),
+                     fmt(v["max_to_budget"], ".2f"), f"{v['undetected']}/{v['breaks']}"]
+            print(f"  {DETECT_NAMES.get(name, name):24}" + "".join(f" {c:>9}" for c in cells))
+    print()
+    print("  ms from the break; missed: breaks with no verdict within 3 x the budget + 5 s")
+    for b, per in d.items():
+        ip = per.get("ipmp")
+        if not ip or ip["max_ms"] is None:
+            continue
+        ok = ip["max_ms"] <= int(b) and not ip["undetected"]
+        print(f"  ipmp at FDT {b} ms: every break detected within the FDT: "
+              f"{'yes' if ok else 'NO'} (max {ip['max_ms']:.1f} ms, {ip['undetected']} missed)")
+    ff = r["false_failures"]
+    if ff:
+        print()
+        print("  false failures at budget 100 ms, one guest CPU busy, nothing broken:")
+        for name, v in ff.items():
+            goal = " (goal 0: " + ("met" if v["member_failures"] == 0 else "MISSED") + ")" \
+                if name == "ipmp" else ""
+            st = "" if v["fdt_stretched"] is None else f", FDT stretched {v['fdt_stretched']} times"
+            print(f"    {DETECT_NAMES.get(name, name):24} {v['member_failures']:4d} member failures in "
+                  f"{v['seconds'] / 60:.1f} min{st}; guest load {v['guest_load_start']} to "
+                  f"{v['guest_load_end']}{goal}")
+    if not m["kvm"]:
+        print("note: QEMU TCG: the guest runs several times slower than hardware, and other "
+              "guests share the host's cores")
+    print(f"result: {os.path.relpath(path)}; make bench had run {r['make_bench_s']} s by then")
+
 
 def main():
-    names = ("probe-cpu", "outage", "datapath")
+    names = ("probe-cpu", "outage", "datapath", "detect")
     if len(sys.argv) != 4 or sys.argv[1] not in names:
-        sys.exit("usage: report.py probe-cpu|outage|datapath GUEST.json RESULT.json")
+        sys.exit("usage: report.py probe-cpu|outage|datapath|detect GUEST.json RESULT.json")
     name, src, dst = sys.argv[1:]
     r = wrap(json.load(open(src)))
     with open(dst, "w") as f:
         json.dump(r, f, indent=2)
         f.write("\n")
     {"probe-cpu": print_probe_cpu, "outage": print_outage,
-     "datapath": print_datapath}[name](r, dst)
+     "datapath": print_datapath, "detect": print_detect}[name](r, dst)
 
 
 if __name__ == "__main__":

@@ -7,13 +7,17 @@
 #
 # A reading: sync, drop the caches (so that dentries and inodes freed by
 # the last step go), wait 1 s (for RCU callbacks), and read /proc/meminfo:
-#   used  MemTotal - MemFree - Buffers - Cached: every page not free and
-#         not page cache (slab, page-allocator allocations such as a
-#         net_device with its private area, per-CPU chunks, page tables)
-#   slab  Slab (kmalloc and the other caches), and Percpu
-# The figure of an object is the difference in used between two readings
-# around making COUNT of them, divided by COUNT; after deleting them a
-# third reading says what did not come back (leaked or kept in caches).
+#   slab    Slab: kmalloc and the other caches, where all of these objects
+#           are (a net_device with its private area is one kmalloc of up
+#           to 8 KB, which SLUB still serves from a cache)
+#   percpu  Percpu: per-CPU chunks (a device's statistics)
+#   used    MemTotal - MemFree - Buffers - Cached, as a cross-check: it
+#           sees page-allocator allocations too, but also the pages that
+#           wait on the per-CPU free lists, and is the noisier
+# The figure of an object (bytes) is the difference in slab + percpu
+# between two readings around making COUNT of them, divided by COUNT;
+# after deleting them a third reading says what did not come back (kept
+# in the caches' partial slabs, or leaked).
 #
 # Cases, each in a fresh netns me-h (IPv6 off in it):
 #   group    G devices made with one `ip -batch` (link add NAME type
@@ -22,7 +26,8 @@
 #            bond) with the M veths as members (slaves), up
 #   address  a group (bond, dummy) with 2 members (slaves), up, then A
 #            IPv4 addresses on it with one `ip -batch`
-# Each case runs R rounds (-r); the figures are the medians.  Loading
+# Each case runs R rounds (-r), the systems in an order rotated each
+# round; the figures are the medians.  Loading
 # bench/sizes/ipmp_sizes.ko (built by bench/run) logs sizeof of the
 # structures: what the measured figures are compared with.
 #
@@ -115,36 +120,39 @@ settle() {
 	echo 3 >/proc/sys/vm/drop_caches
 }
 
-# A reading: "USED_KB SLAB_KB PERCPU_KB".
+# A reading: "KERNEL_KB SLAB_KB PERCPU_KB USED_KB", KERNEL = SLAB + PERCPU.
 reading() {
 	settle
 	awk '{ v[$1] = $2 } END {
-		print v["MemTotal:"] - v["MemFree:"] - v["Buffers:"] - v["Cached:"], v["Slab:"], v["Percpu:"]
+		print v["Slab:"] + v["Percpu:"], v["Slab:"], v["Percpu:"],
+			v["MemTotal:"] - v["MemFree:"] - v["Buffers:"] - v["Cached:"]
 	}' /proc/meminfo
 }
 
-# The difference of two readings, in bytes a object: "USED SLAB PERCPU".
+# The difference of two readings, in bytes an object:
+# "BYTES SLAB PERCPU USED".
 per_object() {
 	awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {
 		split(a, x, " "); split(b, y, " ")
-		printf "%.0f %.0f %.0f\n", (y[1] - x[1]) * 1024 / n, (y[2] - x[2]) * 1024 / n, (y[3] - x[3]) * 1024 / n
+		for (i = 1; i <= 4; i++)
+			printf "%.0f%s", (y[i] - x[i]) * 1024 / n, i < 4 ? " " : "\n"
 	}'
 }
 
-# What a deletion did not give back, in KB of used.
+# What a deletion did not give back, in KB of slab + percpu.
 kept_kb() {
 	awk -v a="$1" -v c="$2" 'BEGIN { split(a, x, " "); split(c, z, " "); print z[1] - x[1] }'
 }
 
-# SAMPLES holds "CASE SYSTEM USED SLAB PERCPU KEPT_KB" lines.
+# SAMPLES holds "CASE SYSTEM BYTES SLAB PERCPU USED KEPT_KB" lines.
 SAMPLES=()
 record() {
 	local case=$1 sys=$2 before=$3 after=$4 n=$5 gone=$6 po
 	po=$(per_object "$before" "$after" "$n")
 	SAMPLES+=("$case $sys $po $(kept_kb "$before" "$gone")")
 	read -r -a po <<<"$po"
-	printf '  %-8s %-6s %6d x: %8d bytes each (slab %8d, percpu %6d); %6d KB not back after deleting\n' \
-		"$case" "$sys" "$n" "${po[0]}" "${po[1]}" "${po[2]}" "$(kept_kb "$before" "$gone")"
+	printf '  %-8s %-6s %6d x: %8d bytes each (slab %8d, percpu %6d; used %8d); %6d KB not back after deleting\n' \
+		"$case" "$sys" "$n" "${po[0]}" "${po[1]}" "${po[2]}" "${po[3]}" "$(kept_kb "$before" "$gone")"
 }
 
 # Groups: G devices of kind $1 (ipmp, bond, dummy).
@@ -280,15 +288,24 @@ read_sizes
 say "warm-up (not kept):"
 case_group ipmp
 SAMPLES=()
+# The systems take turns at going first: what one leaves in the caches'
+# partial slabs the next one reuses.
+rotate() {
+	local r=$1 i
+	shift
+	for ((i = 0; i < $#; i++)); do
+		echo "${@:((i + r) % $# + 1):1}"
+	done
+}
 for ((r = 1; r <= rounds; r++)); do
 	say "round $r:"
-	for k in ipmp bond dummy; do
+	for k in $(rotate "$r" ipmp bond dummy); do
 		case_group "$k"
 	done
-	for k in ipmp bond; do
+	for k in $(rotate "$r" ipmp bond); do
 		case_member "$k"
 	done
-	for k in ipmp bond dummy; do
+	for k in $(rotate "$r" ipmp bond dummy); do
 		case_address "$k"
 	done
 done
@@ -311,9 +328,9 @@ say "memory: $elapsed s"
 	printf '},\n'
 	printf '  "samples": [\n'
 	for ((i = 0; i < ${#SAMPLES[@]}; i++)); do
-		read -r c s u sl pc kept <<<"${SAMPLES[i]}"
-		printf '    {"case": "%s", "system": "%s", "bytes": %d, "slab_bytes": %d, "percpu_bytes": %d, "kept_kb": %d}%s\n' \
-			"$c" "$s" "$u" "$sl" "$pc" "$kept" "$( ((i + 1 < ${#SAMPLES[@]})) && echo ,)"
+		read -r c s u sl pc us kept <<<"${SAMPLES[i]}"
+		printf '    {"case": "%s", "system": "%s", "bytes": %d, "slab_bytes": %d, "percpu_bytes": %d, "used_bytes": %d, "kept_kb": %d}%s\n' \
+			"$c" "$s" "$u" "$sl" "$pc" "$us" "$kept" "$( ((i + 1 < ${#SAMPLES[@]})) && echo ,)"
 	done
 	printf '  ],\n'
 	printf '  "elapsed_s": %d\n}\n' "$elapsed"

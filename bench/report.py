@@ -255,7 +255,8 @@ def memory_figures(r):
     out = {}
     for s in r["samples"]:
         out.setdefault((s["case"], s["system"]), []).append(s)
-    return {k: {f: median([x[f] for x in v]) for f in ("bytes", "slab_bytes", "percpu_bytes", "kept_kb")}
+    return {k: {f: median([x[f] for x in v])
+                for f in ("bytes", "slab_bytes", "percpu_bytes", "used_bytes", "kept_kb")}
             for k, v in out.items()}
 
 
@@ -268,7 +269,8 @@ def print_memory(r, path):
     print(guest_line(r))
     print()
     counts = {"group": p["groups"], "member": p["members"], "address": p["addresses"]}
-    print(f"  {'':22} {'count':>6} {'bytes each':>11} {'x bond':>8} {'slab':>8} {'percpu':>7} {'not back, KB':>13}")
+    print(f"  {'':22} {'count':>6} {'bytes each':>11} {'x bond':>8} {'slab':>8} {'percpu':>7} "
+          f"{'used':>8} {'not back, KB':>13}")
     for case in ("group", "member", "address"):
         for sys_ in ("ipmp", "bond", "dummy"):
             v = f.get((case, sys_))
@@ -276,13 +278,14 @@ def print_memory(r, path):
                 continue
             base = f.get((case, "bond"), {}).get("bytes")
             print(f"  {case + ', ' + sys_:22} {counts[case]:6d} {v['bytes']:11.0f} {ratio(v['bytes'], base):>8} "
-                  f"{v['slab_bytes']:8.0f} {v['percpu_bytes']:7.0f} {v['kept_kb']:13.0f}")
+                  f"{v['slab_bytes']:8.0f} {v['percpu_bytes']:7.0f} {v['used_bytes']:8.0f} {v['kept_kb']:13.0f}")
     sz = r.get("sizes") or {}
     if sz:
         print()
         print("  structure sizes (sizeof, and the kmalloc bucket it falls in):")
         for n, v in sz.items():
             print(f"    {n:26} {v['sizeof']:7d} {v['kmalloc']:7d}")
+    print("  bytes: slab + percpu; used: MemTotal - MemFree - Buffers - Cached, a noisier cross-check")
     print("  group: the device, down; member: joining a group (a bond), up; address: an IPv4 address")
     print("  on the group (bond, dummy) with 2 members; dummy: the bare net_device or address")
     print(f"result: {os.path.relpath(path)}; make bench had run {r['make_bench_s']} s by then")

@@ -190,12 +190,14 @@ def guest_line(r):
 def print_failovers(cases, key, what):
     if not cases:
         return
-    base = cases[0]["last_ms"]
-    print(f"  {what:>10} {'moved':>6} {'last announced, ms':>19} {'x ' + str(cases[0][key]):>8} "
-          f"{'max, ms':>9} {'first ARP, ms':>14} {'add, ms':>9} {'dummy add':>10}")
+    base, sbase = cases[0]["last_ms"], cases[0]["span_ms"]
+    x = "x " + str(cases[0][key])
+    print(f"  {what:>10} {'moved':>6} {'last announced, ms':>19} {x:>8} "
+          f"{'max, ms':>9} {'first ARP, ms':>14} {'span, ms':>9} {x:>8} {'add, ms':>9} {'dummy add':>10}")
     for c in cases:
         print(f"  {c[key]:10d} {c['moved']:6g} {c['last_ms']:19.1f} {ratio(c['last_ms'], base):>8} "
-              f"{c['last_max_ms']:9.1f} {c['first_ms']:14.1f} {c['add_ms']:9.0f} {c['add_dummy_ms']:10.0f}")
+              f"{c['last_max_ms']:9.1f} {c['first_ms']:14.1f} {c['span_ms']:9.1f} "
+              f"{ratio(c['span_ms'], sbase):>8} {c['add_ms']:9.0f} {c['add_dummy_ms']:10.0f}")
 
 
 def print_scale(r, path):
@@ -210,7 +212,8 @@ def print_scale(r, path):
     print()
     print(f"failover against the number of members, {p['member_addresses']} addresses:")
     print_failovers(r["by_members"], "members", "members")
-    print("  add: ip -batch adding the addresses to the group; dummy add: the same on a dummy device")
+    print("  span: from the first gratuitous ARP to that of the address announced last; add: ip -batch")
+    print("  adding the addresses to the group; dummy add: the same on a dummy device in another netns")
     g = r.get("groups")
     if g:
         pg = g["per_group_ms"]

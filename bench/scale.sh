@@ -303,11 +303,12 @@ failover() {
 	line=$(sed -n 2p "$WORK/watch.out")
 	read -r _ seen _ first _ last _ packets _ drops <<<"$line"
 	[[ $seen =~ ^[0-9]+$ ]] || die "garpwatch said '$line'"
-	((seen == expect)) ||
-		die "$m members, $n addresses: $seen of the $expect addresses on $victim announced in $((timeout / 1000)) s"
+	# Announcements lost on the way (a backlog that overflowed) are a
+	# result: they are counted, and the timing is that of those seen.
+	((seen > 0)) || die "$m members, $n addresses: none of the $expect addresses on $victim announced in $((timeout / 1000)) s"
 	pull "p${victim#e}" up
-	printf '{"failed": "%s", "moved": %d, "first_ms": %s, "last_ms": %s, "span_ms": %s, "packets": %d, "drops": %d}\n' \
-		"$victim" "$expect" "$(ms "$t0" "$first")" "$(ms "$t0" "$last")" "$(ms "$first" "$last")" "$packets" "$drops"
+	printf '{"failed": "%s", "moved": %d, "first_ms": %s, "last_ms": %s, "span_ms": %s, "packets": %d, "drops": %d, "unseen": %d}\n' \
+		"$victim" "$expect" "$(ms "$t0" "$first")" "$(ms "$t0" "$last")" "$(ms "$first" "$last")" "$packets" "$drops" "$((expect - seen))"
 }
 
 # Median of the numbers on stdin.
@@ -333,7 +334,7 @@ run_case() {
 		samples+=("$s")
 		printf '  %2d members %5d addresses, failover %d: %4d moved, first ARP %8.1f ms, last address %8.1f ms after the pull (span %7.1f ms)%s\n' \
 			"$m" "$n" "$r" "$(jfield moved <<<"$s")" "$(jfield first_ms <<<"$s")" "$(jfield last_ms <<<"$s")" "$(jfield span_ms <<<"$s")" \
-			"$( (($(jfield drops <<<"$s"))) && echo " ($(jfield drops <<<"$s") frames dropped by the capture)")"
+			"$( (($(jfield drops <<<"$s"))) && echo " ($(jfield drops <<<"$s") frames dropped by the capture)")$( (($(jfield unseen <<<"$s"))) && echo " ($(jfield unseen <<<"$s") addresses never announced)")"
 		wait_settled "$m" "$n"
 		sleep 1
 	done

@@ -7,7 +7,7 @@
 # QEMU, ACCEL, COMMIT, DIRTY, ELAPSED), writes the result and prints the
 # benchmark's table.
 #
-#   report.py probe-cpu|outage|datapath|detect GUEST.json RESULT.json
+#   report.py probe-cpu|outage|datapath|detect|scale|memory GUEST.json RESULT.json
 import datetime
 import json
 import os
@@ -235,17 +235,133 @@ def print_detect(r, path):
     print(f"result: {os.path.relpath(path)}; make bench had run {r['make_bench_s']} s by then")
 
 
+def guest_line(r):
+    m = r["machine"]
+    return (f"guest: {r['guest']['cpus']} CPUs, kernel {r['kernel']}, QEMU {m['accel'].upper()}"
+            f"{'' if m['kvm'] else ' (software emulation, no KVM)'}; "
+            f"host: {m['cpus']} x {m['cpu']}; source {r['source']['commit']}"
+            f"{' + uncommitted changes' if r['source']['uncommitted_changes'] else ''}")
+
+
+def print_failovers(cases, key, what):
+    if not cases:
+        return
+    base, sbase = cases[0]["last_ms"], cases[0]["span_ms"]
+    x = "x " + str(cases[0][key])
+    print(f"  {what:>10} {'moved':>6} {'last announced, ms':>19} {x:>8} "
+          f"{'max, ms':>9} {'first ARP, ms':>14} {'span, ms':>9} {x:>8} {'add, ms':>9} {'dummy add':>10}")
+    for c in cases:
+        print(f"  {c[key]:10d} {c['moved']:6g} {c['last_ms']:19.1f} {ratio(c['last_ms'], base):>8} "
+              f"{c['last_max_ms']:9.1f} {c['first_ms']:14.1f} {c['span_ms']:9.1f} "
+              f"{ratio(c['span_ms'], sbase):>8} {c['add_ms']:9.0f} {c['add_dummy_ms']:10.0f}")
+
+
+def print_scale(r, path):
+    p, m = r["parameters"], r["machine"]
+    print()
+    print(f"scale, {r['date']}: medians of {p['rounds']} failovers a case; the time from the link "
+          f"pull to the first gratuitous ARP of the address announced last")
+    print(guest_line(r))
+    print()
+    print("failover against the number of data addresses, 2 members:")
+    print_failovers(r["by_addresses"], "addresses", "addresses")
+    print()
+    print(f"failover against the number of members, {p['member_addresses']} addresses:")
+    print_failovers(r["by_members"], "members", "members")
+    print("  span: from the first gratuitous ARP to that of the address announced last; add: ip -batch")
+    print("  adding the addresses to the group; dummy add: the same on a dummy device in another netns")
+    g = r.get("groups")
+    if g:
+        pg = g["per_group_ms"]
+        print()
+        print(f"{g['groups']} groups (ms in all, ms a group; bonding devices the same way):")
+        rows = [("ipmpadm restore (create)", g["ipmpadm_restore_ms"], pg["ipmpadm_restore"], pg["bond_add"]),
+                ("ip -batch link add type ipmp", g["ip_batch_add_ms"], pg["ip_add"], pg["bond_add"]),
+                ("ip -batch link del", g["ip_batch_del_ms"], pg["ip_del"], pg["bond_del"]),
+                ("bonds: ip -batch link add", g["bond_add_ms"], pg["bond_add"], pg["bond_add"]),
+                ("bonds: ip -batch link del", g["bond_del_ms"], pg["bond_del"], pg["bond_del"])]
+        print(f"  {'':30} {'ms':>10} {'ms a group':>11} {'x bond':>8}")
+        for name, tot, per, base in rows:
+            print(f"  {name:30} {tot:10.0f} {per:11.2f} {ratio(per, base):>8}")
+    d = r.get("dumps")
+    if d:
+        print()
+        print("dumping the data addresses over genl (median of 3 runs; per address: less the run with none):")
+        print(f"  {'addresses':>10} {'ipmpstat -n -a, ms':>19} {'us/addr':>8} {'x first':>8} "
+              f"{'ipmpadm show -j, ms':>20} {'us/addr':>8} {'x first':>8}")
+        for x in d:
+            if not x["addresses"]:
+                print(f"  {0:10d} {x['ipmpstat_ms']:19.1f} {'':>8} {'':>8} {x['show_ms']:20.1f}")
+                continue
+            print(f"  {x['addresses']:10d} {x['ipmpstat_ms']:19.1f} {x['ipmpstat_us_per_addr']:8.1f} "
+                  f"{x['ipmpstat_per_addr_ratio']:8.2f} {x['show_ms']:20.1f} "
+                  f"{x['show_us_per_addr']:8.1f} {x['show_per_addr_ratio']:8.2f}")
+        print("  x first: the cost per address against that at the smallest count (1.00: linear)")
+    print("  the CPU of probing 64 members at FDT 100 ms: bench/run probe-cpu")
+    if not m["kvm"]:
+        print("note: QEMU TCG: the guest runs several times slower than hardware; judge the ratios")
+    print(f"result: {os.path.relpath(path)}; make bench had run {r['make_bench_s']} s by then")
+
+
+def median(v):
+    v = sorted(v)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+def memory_figures(r):
+    """{(case, system): {"bytes", "slab_bytes", "percpu_bytes", "kept_kb"}}, medians."""
+    out = {}
+    for s in r["samples"]:
+        out.setdefault((s["case"], s["system"]), []).append(s)
+    return {k: {f: median([x[f] for x in v])
+                for f in ("bytes", "slab_bytes", "percpu_bytes", "used_bytes", "kept_kb")}
+            for k, v in out.items()}
+
+
+def print_memory(r, path):
+    p, m = r["parameters"], r["machine"]
+    f = memory_figures(r)
+    print()
+    print(f"memory, {r['date']}: kernel memory per object from /proc/meminfo, medians of "
+          f"{p['rounds']} rounds")
+    print(guest_line(r))
+    print()
+    counts = {"group": p["groups"], "member": p["members"], "address": p["addresses"]}
+    print(f"  {'':22} {'count':>6} {'bytes each':>11} {'x bond':>8} {'slab':>8} {'percpu':>7} "
+          f"{'used':>8} {'not back, KB':>13}")
+    for case in ("group", "member", "address"):
+        for sys_ in ("ipmp", "bond", "dummy"):
+            v = f.get((case, sys_))
+            if not v:
+                continue
+            base = f.get((case, "bond"), {}).get("bytes")
+            print(f"  {case + ', ' + sys_:22} {counts[case]:6d} {v['bytes']:11.0f} {ratio(v['bytes'], base):>8} "
+                  f"{v['slab_bytes']:8.0f} {v['percpu_bytes']:7.0f} {v['used_bytes']:8.0f} {v['kept_kb']:13.0f}")
+    sz = r.get("sizes") or {}
+    if sz:
+        print()
+        print("  structure sizes (sizeof, and the kmalloc bucket it falls in):")
+        for n, v in sz.items():
+            print(f"    {n:26} {v['sizeof']:7d} {v['kmalloc']:7d}")
+    print("  bytes: slab + percpu; used: MemTotal - MemFree - Buffers - Cached, a noisier cross-check")
+    print("  group: the device, down; member: joining a group (a bond), up; address: an IPv4 address")
+    print("  on the group (bond, dummy) with 2 members; dummy: the bare net_device or address")
+    print(f"result: {os.path.relpath(path)}; make bench had run {r['make_bench_s']} s by then")
+
+
 def main():
-    names = ("probe-cpu", "outage", "datapath", "detect")
+    names = ("probe-cpu", "outage", "datapath", "detect", "scale", "memory")
     if len(sys.argv) != 4 or sys.argv[1] not in names:
-        sys.exit("usage: report.py probe-cpu|outage|datapath|detect GUEST.json RESULT.json")
+        sys.exit("usage: report.py probe-cpu|outage|datapath|detect|scale|memory GUEST.json RESULT.json")
     name, src, dst = sys.argv[1:]
     r = wrap(json.load(open(src)))
     with open(dst, "w") as f:
         json.dump(r, f, indent=2)
         f.write("\n")
     {"probe-cpu": print_probe_cpu, "outage": print_outage,
-     "datapath": print_datapath, "detect": print_detect}[name](r, dst)
+     "datapath": print_datapath, "detect": print_detect,
+     "scale": print_scale, "memory": print_memory}[name](r, dst)
 
 
 if __name__ == "__main__":

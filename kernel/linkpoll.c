@@ -10,23 +10,20 @@
  * host where links come and go (containers' veths) that is most of the
  * time, and a failover would wait up to a second for it.
  *
- * So members that linkwatch does not hurry are polled: a timer compares
- * their carrier with the link state the group holds every link_poll_ms,
- * and a mismatch is applied under RTNL as the notifier would have.  Its
- * NETDEV_CHANGE, when it comes, finds nothing left to do.
+ * So, when the administrator asks for it (link_poll_ms; 0, the default,
+ * keeps detection purely event driven), members that linkwatch does not
+ * hurry are polled: a timer compares their carrier with the link state the
+ * group holds every link_poll_ms, and a mismatch is applied under RTNL as
+ * the notifier would have.  Its NETDEV_CHANGE, when it comes, finds
+ * nothing left to do.
  */
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <net/net_namespace.h>
 #include "ipmp.h"
 
-static unsigned int link_poll_ms = 10;
-module_param(link_poll_ms, uint, 0644);
-MODULE_PARM_DESC(link_poll_ms,
-		 "check the carrier of members that linkwatch does not hurry this often, in ms (0: never)");
-
-/* While off, look again every second for the parameter to be set. */
-#define IPMP_LINKPOLL_IDLE	HZ
+static unsigned int link_poll_ms;
 
 /* True for a device whose carrier changes linkwatch reports late. */
 bool ipmp_linkpoll_wanted(struct net_device *dev)
@@ -34,14 +31,56 @@ bool ipmp_linkpoll_wanted(struct net_device *dev)
 	return dev->ifindex == dev_get_iflink(dev);
 }
 
+/* The timer runs while the poll is on and the group has polled members. */
 static void ipmp_linkpoll_arm(struct ipmp_group *grp)
 {
 	unsigned int ms = READ_ONCE(link_poll_ms);
-	unsigned long delay = ms ? msecs_to_jiffies(ms) : IPMP_LINKPOLL_IDLE;
 
-	if (READ_ONCE(grp->npolled))
-		mod_timer(&grp->linkpoll_timer, jiffies + max(delay, 1UL));
+	if (ms && READ_ONCE(grp->npolled))
+		mod_timer(&grp->linkpoll_timer,
+			  jiffies + max(msecs_to_jiffies(ms), 1UL));
 }
+
+/* The parameter was set non-zero: start every group's timer (RTNL). */
+static void ipmp_linkpoll_start_all(void)
+{
+	struct ipmp_group *grp;
+	struct net_device *dev;
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		for_each_netdev(net, dev) {
+			if (!netif_is_ipmp(dev))
+				continue;
+			grp = netdev_priv(dev);
+			if (!timer_pending(&grp->linkpoll_timer))
+				ipmp_linkpoll_arm(grp);
+		}
+	}
+	up_read(&net_rwsem);
+}
+
+static int ipmp_linkpoll_param_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	int err = param_set_uint(val, kp);
+
+	if (err || !READ_ONCE(link_poll_ms))
+		return err;
+	rtnl_lock();
+	ipmp_linkpoll_start_all();
+	rtnl_unlock();
+	return 0;
+}
+
+static const struct kernel_param_ops ipmp_linkpoll_param_ops = {
+	.set = ipmp_linkpoll_param_set,
+	.get = param_get_uint,
+};
+module_param_cb(link_poll_ms, &ipmp_linkpoll_param_ops, &link_poll_ms, 0644);
+MODULE_PARM_DESC(link_poll_ms,
+		 "also check the carrier of members that linkwatch reports late this often, in ms (0, the default: never)");
 
 static void ipmp_linkpoll_timer(struct timer_list *t)
 {
@@ -49,17 +88,15 @@ static void ipmp_linkpoll_timer(struct timer_list *t)
 	struct ipmp_member *m;
 	bool stale = false;
 
-	if (READ_ONCE(link_poll_ms)) {
-		rcu_read_lock();
-		list_for_each_entry_rcu(m, &grp->members, list) {
-			if (m->linkpoll &&
-			    ipmp_link_is_up(m->dev) != READ_ONCE(m->link_up)) {
-				stale = true;
-				break;
-			}
+	rcu_read_lock();
+	list_for_each_entry_rcu(m, &grp->members, list) {
+		if (m->linkpoll &&
+		    ipmp_link_is_up(m->dev) != READ_ONCE(m->link_up)) {
+			stale = true;
+			break;
 		}
-		rcu_read_unlock();
 	}
+	rcu_read_unlock();
 	if (stale)
 		mod_delayed_work(system_highpri_wq, &grp->linkpoll_work, 0);
 	ipmp_linkpoll_arm(grp);

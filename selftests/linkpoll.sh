@@ -4,7 +4,7 @@
 # The carrier poll (kernel/linkpoll.c).  Linkwatch reports the carrier of a
 # device that is its own link (a physical NIC; here dummy devices, whose
 # carrier "ip link set carrier" sets) up to a second late, so such members
-# are polled too.  Their carrier fails and repairs them with the poll and
+# can be polled too (link_poll_ms; off by default).  Their carrier fails and repairs them with the poll and
 # without it (link_poll_ms 0: linkwatch's NETDEV_CHANGE alone), their data
 # address moves, and members leaving and groups deleted while the poll runs
 # every millisecond and carriers flip leave the kernel clean.  How much
@@ -25,7 +25,8 @@ i_is() { ipmpstat_is "$H" -i "$@"; }
 inbound() { h "$IPMPSTAT" -n -a -P -o ADDRESS,INBOUND | sed -n 's/^192\.0\.2\.10://p'; }
 carrier() { h ip link set "$1" carrier "$2"; }
 
-check "the poll is on by default, every 10 ms" test "$(cat $PARAM)" = 10
+check "the poll is off by default: detection is event driven" test "$(cat $PARAM)" = 0
+check_fail "a poll interval that is not a number is refused" sh -c "echo 10ms > $PARAM"
 for i in 0 1 2; do
 	h ip link add d$i type dummy
 	# A dummy device has no multicast of its own; members need it.
@@ -33,6 +34,8 @@ for i in 0 1 2; do
 done
 h "$IPMPADM" create ipmp0
 check "dummy devices join a group" h "$IPMPADM" add ipmp0 d0 d1
+# Turned on with members already in: their group's poll starts.
+echo 10 > $PARAM
 h ip link set ipmp0 up
 h ip addr add 192.0.2.10/24 dev ipmp0
 wait_for "both are ok" 10 i_is INTERFACE,LINK,STATE d0:up:ok
@@ -88,5 +91,6 @@ wait_for "afterwards every member is ok" 10 \
 check "and the address is on one of them" eval '[ -n "$(inbound)" ]'
 h "$IPMPADM" delete ipmp0
 check_fail "the group deletes with its poll" h ip link show ipmp0
+echo 0 > $PARAM
 
 ktap_finish

@@ -255,7 +255,6 @@ static inline bool ipmp_link_is_up(const struct net_device *dev)
 }
 
 /* linkpoll.c */
-bool ipmp_linkpoll_wanted(struct net_device *dev);
 void ipmp_linkpoll_add(struct ipmp_member *m);
 void ipmp_linkpoll_del(struct ipmp_member *m);
 void ipmp_linkpoll_init(struct ipmp_group *grp);

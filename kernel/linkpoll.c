@@ -26,7 +26,7 @@
 static unsigned int link_poll_ms;
 
 /* True for a device whose carrier changes linkwatch reports late. */
-bool ipmp_linkpoll_wanted(struct net_device *dev)
+static bool ipmp_linkpoll_wanted(struct net_device *dev)
 {
 	return dev->ifindex == dev_get_iflink(dev);
 }

@@ -91,10 +91,8 @@ static void ipmp_addr_bind(struct ipmp_group *grp, struct ipmp_addr *a,
 	if (m) {
 		list_add_tail(&a->mlist, &m->addrs);
 		m->nbound++;
-		if (announce && grp->announce_count) {
-			a->announce_left = grp->announce_count;
-			ipmp_announce_schedule(grp);
-		}
+		if (announce && grp->announce_count)
+			ipmp_announce_schedule(grp, a);
 	}
 	ipmp_notify_addr(grp, a, IPMP_CMD_ADDR_GET);
 }

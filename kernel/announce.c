@@ -12,6 +12,11 @@
 #include <net/ndisc.h>
 #include "ipmp.h"
 
+/* Announcements sent in one pass of the work, far below the default
+ * netdev_max_backlog (1000) and txqueuelen (1000).
+ */
+#define IPMP_ANNOUNCE_BATCH	64
+
 static void ipmp_announce_arp(struct net_device *dev, __be32 addr)
 {
 	struct sk_buff *skb;
@@ -45,32 +50,62 @@ static void ipmp_announce_addr(struct ipmp_addr *a)
 		ipmp_announce_na(dev, &a->a.v6);
 }
 
+/*
+ * Each address keeps its own time: its first announcement goes at once,
+ * each later one announce_interval_ms after its previous one, whatever
+ * other addresses are doing.  A pass sends at most IPMP_ANNOUNCE_BATCH and
+ * leaves the rest to the next jiffy: what a pass sends waits in the
+ * members' queues (a veth peer's backlog, a NIC's qdisc) until bottom
+ * halves run, which they may do in ksoftirqd, below this high-priority
+ * work; a burst of thousands would overflow those queues.
+ */
 static void ipmp_announce_work(struct work_struct *work)
 {
 	struct ipmp_group *grp = container_of(to_delayed_work(work),
 					      struct ipmp_group, announce_work);
-	bool up = netif_running(grp->dev);
+	unsigned long now = jiffies, interval, next = 0;
+	bool up = netif_running(grp->dev), pending = false;
+	unsigned int sent = 0;
 	struct ipmp_addr *a;
-	bool more = false;
 
 	spin_lock_bh(&grp->addr_lock);
+	interval = msecs_to_jiffies(grp->announce_interval_ms);
 	list_for_each_entry(a, &grp->addrs, list) {
 		if (!a->announce_left)
 			continue;
-		a->announce_left--;
-		if (up && a->bound)
-			ipmp_announce_addr(a);
-		more |= a->announce_left;
+		if (time_after_eq(now, a->announce_at)) {
+			if (sent == IPMP_ANNOUNCE_BATCH) {
+				/* The rest in a jiffy, once bottom halves
+				 * have drained the queues this batch filled.
+				 */
+				next = now + 1;
+				pending = true;
+				break;
+			}
+			a->announce_left--;
+			a->announce_at = now + interval;
+			if (up && a->bound)
+				ipmp_announce_addr(a);
+			sent++;
+			if (!a->announce_left)
+				continue;
+		}
+		if (!pending || time_before(a->announce_at, next))
+			next = a->announce_at;
+		pending = true;
 	}
 	spin_unlock_bh(&grp->addr_lock);
-	if (more)
+	if (pending)
 		queue_delayed_work(system_highpri_wq, &grp->announce_work,
-				   msecs_to_jiffies(grp->announce_interval_ms));
+				   time_after(next, now) ? next - now : 0);
 }
 
-/* Announce what is pending now; called with addr_lock held. */
-void ipmp_announce_schedule(struct ipmp_group *grp)
+/* Announce @a announce_count times from now on; addr_lock held. */
+void ipmp_announce_schedule(struct ipmp_group *grp, struct ipmp_addr *a)
 {
+	lockdep_assert_held(&grp->addr_lock);
+	a->announce_left = grp->announce_count;
+	a->announce_at = jiffies;
 	mod_delayed_work(system_highpri_wq, &grp->announce_work, 0);
 }
 

@@ -169,7 +169,8 @@ struct ipmp_addr {
 	unsigned int refs;		/* same address more than once */
 	u8 family;
 	u8 prefixlen;
-	u8 announce_left;
+	u8 announce_left;		/* announcements still to send */
+	unsigned long announce_at;	/* jiffies when the next one is due */
 	union {
 		__be32 v4;
 		struct in6_addr v6;
@@ -311,7 +312,7 @@ void ipmp_addr_exit(void);
 
 /* announce.c */
 void ipmp_announce_init(struct ipmp_group *grp);
-void ipmp_announce_schedule(struct ipmp_group *grp);
+void ipmp_announce_schedule(struct ipmp_group *grp, struct ipmp_addr *a);
 
 /* testaddr.c: the IPv4 test address and what is sent from it */
 int ipmp_testaddr_set(struct ipmp_member *m, __be32 addr, u8 prefixlen,

@@ -9,15 +9,37 @@
  */
 #include <linux/inetdevice.h>
 #include <linux/jhash.h>
+#include <linux/rhashtable.h>
 #include <net/addrconf.h>
 #include <net/ipv6.h>
 #include "ipmp.h"
 
-static u32 ipmp_addr_key(u8 family, const void *addr)
+/* What the table is looked up by. */
+struct ipmp_addr_key {
+	const void *addr;
+	u8 family;
+};
+
+static u32 ipmp_addr_hash(u8 family, const void *addr, u32 seed)
 {
 	if (family == AF_INET)
-		return jhash_1word((__force u32)*(const __be32 *)addr, AF_INET);
-	return ipv6_addr_hash(addr);
+		return jhash_1word((__force u32)*(const __be32 *)addr, seed);
+	return jhash2((__force const u32 *)((const struct in6_addr *)addr)->s6_addr32,
+		      4, seed);
+}
+
+static u32 ipmp_addr_key_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct ipmp_addr_key *k = data;
+
+	return ipmp_addr_hash(k->family, k->addr, seed);
+}
+
+static u32 ipmp_addr_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct ipmp_addr *a = data;
+
+	return ipmp_addr_hash(a->family, &a->a, seed);
 }
 
 static bool ipmp_addr_match(const struct ipmp_addr *a, u8 family,
@@ -30,16 +52,32 @@ static bool ipmp_addr_match(const struct ipmp_addr *a, u8 family,
 	return ipv6_addr_equal(&a->a.v6, addr);
 }
 
+static int ipmp_addr_obj_cmpfn(struct rhashtable_compare_arg *arg,
+			       const void *obj)
+{
+	const struct ipmp_addr_key *k = arg->key;
+
+	return !ipmp_addr_match(obj, k->family, k->addr);
+}
+
+/*
+ * The table grows with the addresses and shrinks back: a group costs a
+ * few buckets, and a lookup among thousands of addresses stays short.
+ */
+static const struct rhashtable_params ipmp_addr_params = {
+	.head_offset		= offsetof(struct ipmp_addr, hnode),
+	.hashfn			= ipmp_addr_key_hashfn,
+	.obj_hashfn		= ipmp_addr_obj_hashfn,
+	.obj_cmpfn		= ipmp_addr_obj_cmpfn,
+	.automatic_shrinking	= true,
+};
+
 static struct ipmp_addr *ipmp_addr_find(struct ipmp_group *grp, u8 family,
 					const void *addr)
 {
-	struct ipmp_addr *a;
+	struct ipmp_addr_key key = { .addr = addr, .family = family };
 
-	hash_for_each_possible_rcu(grp->addr_hash, a, hnode,
-				   ipmp_addr_key(family, addr))
-		if (ipmp_addr_match(a, family, addr))
-			return a;
-	return NULL;
+	return rhashtable_lookup_fast(&grp->addr_ht, &key, ipmp_addr_params);
 }
 
 bool ipmp_addr_exists(struct ipmp_group *grp, u8 family, const void *addr)
@@ -163,8 +201,18 @@ static void ipmp_addr_add(struct ipmp_group *grp, u8 family, const void *addr,
 		kfree(a);
 		return;
 	}
+	if (rhashtable_insert_fast(&grp->addr_ht, &a->hnode, ipmp_addr_params)) {
+		spin_unlock_bh(&grp->addr_lock);
+		if (family == AF_INET)
+			net_warn_ratelimited("%s: no memory to track data address %pI4\n",
+					     grp->dev->name, addr);
+		else
+			net_warn_ratelimited("%s: no memory to track data address %pI6c\n",
+					     grp->dev->name, addr);
+		kfree(a);
+		return;
+	}
 	list_add_tail(&a->list, &grp->addrs);
-	hash_add_rcu(grp->addr_hash, &a->hnode, ipmp_addr_key(family, addr));
 	grp->naddrs++;
 	ipmp_addr_bind(grp, a, ipmp_least_loaded(grp), false);
 	if (!a->bound)
@@ -179,7 +227,7 @@ static void ipmp_addr_unlink(struct ipmp_group *grp, struct ipmp_addr *a)
 		a->bound->nbound--;
 	}
 	list_del(&a->list);
-	hash_del_rcu(&a->hnode);
+	rhashtable_remove_fast(&grp->addr_ht, &a->hnode, ipmp_addr_params);
 	grp->naddrs--;
 	kfree_rcu(a, rcu);
 }
@@ -202,7 +250,12 @@ void ipmp_addr_group_init(struct ipmp_group *grp)
 {
 	spin_lock_init(&grp->addr_lock);
 	INIT_LIST_HEAD(&grp->addrs);
-	hash_init(grp->addr_hash);
+}
+
+/* From ndo_init: the table, which needs memory. */
+int ipmp_addr_table_init(struct ipmp_group *grp)
+{
+	return rhashtable_init(&grp->addr_ht, &ipmp_addr_params);
 }
 
 /* The group device is going away: drop what is left of its table. */
@@ -215,6 +268,8 @@ void ipmp_addr_group_release(struct ipmp_group *grp)
 	list_for_each_entry_safe(a, tmp, &grp->addrs, list)
 		ipmp_addr_unlink(grp, a);
 	spin_unlock_bh(&grp->addr_lock);
+	/* No lookup is left: the device is closed and past synchronize_net(). */
+	rhashtable_destroy(&grp->addr_ht);
 }
 
 static int ipmp_inetaddr_event(struct notifier_block *nb, unsigned long event,

@@ -103,8 +103,17 @@ static void ipmp_change_rx_flags(struct net_device *dev, int change)
 
 static int ipmp_init(struct net_device *dev)
 {
+	int err;
+
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	return dev->tstats ? 0 : -ENOMEM;
+	if (!dev->tstats)
+		return -ENOMEM;
+	err = ipmp_addr_table_init(netdev_priv(dev));
+	if (err) {
+		free_percpu(dev->tstats);
+		dev->tstats = NULL;
+	}
+	return err;
 }
 
 /* The group device unregisters: release everything the group holds. */

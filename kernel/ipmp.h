@@ -10,7 +10,7 @@
 #define _IPMP_H
 
 #include <linux/netdevice.h>
-#include <linux/hashtable.h>
+#include <linux/rhashtable-types.h>
 #include <linux/in6.h>
 #include <linux/icmp.h>
 #include <linux/if_ether.h>
@@ -163,7 +163,7 @@ struct ipmp_member {
 struct ipmp_addr {
 	struct list_head list;		/* ipmp_group.addrs */
 	struct list_head mlist;		/* ipmp_member.addrs of its member */
-	struct hlist_node hnode;	/* ipmp_group.addr_hash, RCU */
+	struct rhash_head hnode;	/* ipmp_group.addr_ht, RCU */
 	struct ipmp_member *bound;	/* NULL when no member is active */
 	struct rcu_head rcu;
 	unsigned int refs;		/* same address more than once */
@@ -239,7 +239,7 @@ struct ipmp_group {
 	spinlock_t addr_lock;
 	struct list_head addrs;
 	unsigned int naddrs;
-	DECLARE_HASHTABLE(addr_hash, 8);
+	struct rhashtable addr_ht;
 };
 
 extern struct rtnl_link_ops ipmp_link_ops;
@@ -301,6 +301,7 @@ void ipmp_damp_init(struct ipmp_group *grp);
 
 /* addr.c */
 void ipmp_addr_group_init(struct ipmp_group *grp);
+int ipmp_addr_table_init(struct ipmp_group *grp);
 void ipmp_addr_group_release(struct ipmp_group *grp);
 void ipmp_addr_rebalance(struct ipmp_group *grp);
 bool ipmp_addr_exists(struct ipmp_group *grp, u8 family, const void *addr);

@@ -117,7 +117,9 @@ check_err "probing takes on or off" "probing" \
 # not lost probes, that count.
 wait_for "both members ok before the targets slow down" 10 both PROBE ok
 h "$IPMPADM" set ipmp0 fdt 500
-check "the FDT in force is the FDT" fdt_is 500
+# A guest too slow for 500 ms itself (the debug kernel under emulation)
+# raises the FDT in force at once; it comes back once its probes keep up.
+wait_for "the FDT in force is the FDT" 30 fdt_is 500
 dmesg_mark
 for i in 1 2; do
 	ns=NS_r$i
@@ -133,8 +135,11 @@ for i in 1 2; do
 	ns=NS_r$i
 	ip netns exec "${!ns}" tc qdisc del dev eth0 root
 done
-wait_for "fast targets bring the FDT back" 40 fdt_is 500
-check "that is logged too" dmesg_has 'Improved failure detection time 500 ms for group "ipmp0"'
+# Back means the kernel said so: in a guest that is slow itself the FDT
+# in force may rise again after it.
+wait_for "fast targets bring the FDT back, and it is logged" 40 \
+	dmesg_has 'Improved failure detection time 500 ms for group "ipmp0"'
+diag "FDT in force now: $(fdt_current) ms"
 check "both members stayed ok" both STATE ok
 
 ktap_finish

@@ -253,8 +253,9 @@ case_address() {
 	(($(ip -n "$H" -o -4 addr show dev m0 | wc -l) == addresses)) || die "m0 ($kind) has not $addresses addresses"
 	a=$(reading)
 	# Not addr flush: with thousands of addresses its dump runs out of
-	# buffer space (ENOBUFS).
-	sed 's/^addr add /addr del /' "$WORK/add" | ip -n "$H" -batch - ||
+	# buffer space (ENOBUFS).  Last first: deleting the primary address
+	# deletes its secondaries with it.
+	tac "$WORK/add" | sed 's/^addr add /addr del /' | ip -n "$H" -batch - ||
 		die "could not delete the addresses of $kind"
 	c=$(reading)
 	record address "$kind" "$b" "$a" "$addresses" "$c"

@@ -83,6 +83,7 @@ int ifaddr_globals(uint32_t ifindex, struct ipmp_ifaddr *addrs, size_t max,
 		   size_t *n);
 int ifaddr_change(int cmd, uint32_t ifindex, const struct ipmp_ifaddr *a);
 const char *ifaddr_str(const struct ipmp_ifaddr *a, char *buf, size_t len);
+unsigned int ifname_index(const char *name);
 
 /* query.c */
 struct ipmp_group {

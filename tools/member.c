@@ -226,8 +226,7 @@ static int remove_one(struct ipmp_nl *nl, const char *group,
 
 	if (resolve_ifindex(group, &gidx))
 		return EXIT_FAILURE;
-	ifindex = *ifname && strlen(ifname) < IF_NAMESIZE ?
-		  if_nametoindex(ifname) : 0;
+	ifindex = ifname_index(ifname);
 	if (ifindex && check_member(nl, group, gidx, ifname, ifindex))
 		return EXIT_FAILURE;
 	err = member_del_request(nl, gidx, ifindex, ifname);

@@ -491,7 +491,7 @@ static int check_system(struct restore *r, const struct ipmp_state *st)
 		if (c->skip)
 			continue;
 		if (c->kind == L_CREATE) {
-			if (if_nametoindex(c->ifname))
+			if (ifname_index(c->ifname))
 				return fail("%s exists already: restore makes whole groups (delete it first)",
 					    c->ifname);
 			for (size_t j = 0; j < st->ngroups; j++)
@@ -505,7 +505,7 @@ static int check_system(struct restore *r, const struct ipmp_state *st)
 				return fail("%s is a member of %s already",
 					    c->ifname,
 					    group_ifname(st, m->group_ifindex));
-			c->ifindex = if_nametoindex(c->ifname);
+			c->ifindex = ifname_index(c->ifname);
 			if (c->ifindex)
 				continue;
 			if (!r->missing_ok)
@@ -532,7 +532,7 @@ static int check_only(struct restore *r, const struct ipmp_state *st)
 	if (!add)
 		return 0;
 	at(r, add->line);
-	gidx = if_nametoindex(add->group);
+	gidx = ifname_index(add->group);
 	if (!gidx || !ipmp_state_group(st, gidx)) {
 		/* No group yet: the restore that makes it adds IF too. */
 		for (size_t i = 0; i < r->ncmds; i++)
@@ -554,7 +554,7 @@ static int check_only(struct restore *r, const struct ipmp_state *st)
 				r->cmds[i]->skip = true;
 		return 0;
 	}
-	add->ifindex = if_nametoindex(add->ifname);
+	add->ifindex = ifname_index(add->ifname);
 	if (!add->ifindex)
 		return fail("%s: no such interface", add->ifname);
 	return 0;
@@ -596,7 +596,7 @@ static int apply_one(struct ipmp_nl *nl, struct cmd *c)
 		return 0;
 	case L_ADD:
 		c->was_down = !if_up(c->ifname, false);
-		gidx = if_nametoindex(c->group);
+		gidx = ifname_index(c->group);
 		err = gidx ? member_add_request(nl, gidx, c->ifindex, c->standby) :
 			     -ENODEV;
 		if (err)
@@ -615,7 +615,7 @@ static int apply_one(struct ipmp_nl *nl, struct cmd *c)
 				    ipmp_nl_error(nl, err));
 		return 0;
 	case L_TARGET:
-		gidx = if_nametoindex(c->ifname);
+		gidx = ifname_index(c->ifname);
 		err = gidx ? target_request(nl, true, gidx, &c->addr) : -ENODEV;
 		if (err)
 			return fail("target add %s %s: %s", c->ifname,
@@ -639,7 +639,7 @@ static void undo(struct restore *r, struct ipmp_nl *nl, size_t done)
 		if (c->skip)
 			continue;
 		if (c->kind == L_CREATE) {
-			ifindex = if_nametoindex(c->ifname);
+			ifindex = ifname_index(c->ifname);
 			err = ifindex ? group_delete(nl, ifindex) : -ENODEV;
 			if (err)
 				warn("cannot delete %s again: %s", c->ifname,

@@ -2,12 +2,15 @@
 /*
  * The few rtnetlink requests ipmpadm needs: a device's global addresses,
  * and adding or deleting one, so that "ipmpadm add" can move a new
- * member's addresses to its group as Solaris does.
+ * member's addresses to its group as Solaris does; and a device's index by
+ * name.
  */
 #include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <net/if.h>
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
@@ -136,4 +139,45 @@ const char *ifaddr_str(const struct ipmp_ifaddr *a, char *buf, size_t len)
 	inet_ntop(a->family, a->local, ip, sizeof(ip));
 	snprintf(buf, len, "%s/%u", ip, a->prefixlen);
 	return buf;
+}
+
+static int link_one(struct nl_msg *msg, void *arg)
+{
+	const struct ifinfomsg *ifi = nlmsg_data(nlmsg_hdr(msg));
+
+	*(unsigned int *)arg = ifi->ifi_index;
+	return NL_OK;
+}
+
+/*
+ * The index of device @name in this netns, 0 when there is none.  Not
+ * if_nametoindex(): for a name no device has, its ioctl makes the kernel
+ * try to load a module of that name (modprobe, twice), which can take a
+ * second; an RTM_GETLINK by name does not.
+ */
+unsigned int ifname_index(const char *name)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	unsigned int idx = 0;
+	struct nl_sock *sk;
+	struct nl_msg *msg;
+
+	if (!*name || strlen(name) >= IF_NAMESIZE)
+		return 0;
+	sk = rtnl_open();
+	if (!sk)
+		return if_nametoindex(name);
+	nl_socket_disable_auto_ack(sk);
+	msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST);
+	if (msg && nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) >= 0 &&
+	    nla_put_string(msg, IFLA_IFNAME, name) >= 0 &&
+	    nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) >= 0 &&
+	    nl_send_auto(sk, msg) >= 0) {
+		nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, link_one, &idx);
+		/* No such device is an error reply, and idx stays 0. */
+		nl_recvmsgs_default(sk);
+	}
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	return idx;
 }

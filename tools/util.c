@@ -129,10 +129,8 @@ int reject_options(int argc, char **argv, const char *usage)
 
 int resolve_ifindex(const char *ifname, uint32_t *ifindex)
 {
-	unsigned int idx = 0;
+	unsigned int idx = ifname_index(ifname);
 
-	if (*ifname && strlen(ifname) < IF_NAMESIZE)
-		idx = if_nametoindex(ifname);
 	if (!idx)
 		return fail("%s: no such interface", ifname);
 	*ifindex = idx;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <linux/genetlink.h>
@@ -53,7 +54,7 @@ int main(void)
 		printf("1..0 # SKIP no generic netlink\n");
 		return 0;
 	}
-	printf("1..7\n");
+	printf("1..11\n");
 
 	err = get_family(nl, "nlctrl", &n);
 	CHECK(err == 0 && n == 1, "do request: one reply, then the ack (err %d, %d replies)", err, n);
@@ -87,5 +88,13 @@ int main(void)
 	      "a bare EPERM names the privilege changes need: \"%s\"",
 	      ipmp_nl_error(nl, -EPERM));
 	ipmp_nl_close(nl);
+
+	/* Device names by rtnetlink, without the ioctl's module loading. */
+	CHECK(ifname_index("lo") == if_nametoindex("lo") && ifname_index("lo"),
+	      "ifname_index(\"lo\") is lo's index (%u)", ifname_index("lo"));
+	CHECK(ifname_index("no-such-dev0") == 0, "a name no device has is 0");
+	CHECK(ifname_index("") == 0, "so is the empty name");
+	CHECK(ifname_index("sixteen-chars-xx") == 0,
+	      "and a name too long to be one");
 	return failures ? 1 : 0;
 }

@@ -78,12 +78,16 @@ static void ipmp_announce_work(struct work_struct *work)
 				/* The rest in a jiffy, once bottom halves
 				 * have drained the queues this batch filled.
 				 */
-				next = now + 1;
+				if (!pending || time_before(jiffies + 1, next))
+					next = jiffies + 1;
 				pending = true;
 				break;
 			}
 			a->announce_left--;
-			a->announce_at = now + interval;
+			/* From the jiffy it leaves in, not the pass's first:
+			 * a long pass must not shorten the next interval.
+			 */
+			a->announce_at = jiffies + interval;
 			if (up && a->bound)
 				ipmp_announce_addr(a);
 			sent++;
@@ -95,9 +99,11 @@ static void ipmp_announce_work(struct work_struct *work)
 		pending = true;
 	}
 	spin_unlock_bh(&grp->addr_lock);
-	if (pending)
-		queue_delayed_work(system_highpri_wq, &grp->announce_work,
-				   time_after(next, now) ? next - now : 0);
+	if (!pending)
+		return;
+	now = jiffies;
+	queue_delayed_work(system_highpri_wq, &grp->announce_work,
+			   time_after(next, now) ? next - now : 0);
 }
 
 /* Announce @a announce_count times from now on; addr_lock held. */

@@ -26,7 +26,9 @@
 #         first tick with M + 1 ticks in a row without a reply, and the
 #         reply to the tick before the break may still have come, so
 #         (M + 2) x I = F: I = F / 5 (20, 100, 200 ms);
-#         validate_active and validate_inactive, as bonding's all
+#         validate_active and validate_inactive, as bonding's all, and
+#         send_always: without it the backup sends no requests, so no
+#         reply ever validates it and it never comes up
 #
 # One break: find the member in use (ipmp: the member the data address is
 # bound to; bond: the active slave; team: the active port), set its
@@ -228,7 +230,7 @@ setup_team() {
 		\"link_watch\": {\"name\": \"arp_ping\", \"interval\": $(team_interval "$1"),
 			\"missed_max\": 3, \"source_host\": \"$ADDR\",
 			\"target_host\": \"$TARGET\", \"validate_active\": true,
-			\"validate_inactive\": true},
+			\"validate_inactive\": true, \"send_always\": true},
 		\"ports\": {\"e1\": {}, \"e2\": {}}}" >/dev/null 2>&1
 }
 
@@ -524,7 +526,7 @@ r = {
         "ipmp": "fdt F, failback no, test addresses on both members, static target",
         "bond": "active-backup, arp_interval round(F / 3.5), arp_missed_max 2, arp_validate all",
         "team": "teamd activebackup, arp_ping interval round(F / 5), missed_max 3, "
-                "validate_active and validate_inactive",
+                "validate_active and validate_inactive, send_always",
     },
     "elapsed_s": int(env["ELAPSED"]),
     "detection": {},

@@ -107,6 +107,7 @@ struct ipmp_probe {
 	u8 af;				/* IPMP_AF4 or IPMP_AF6 */
 	spinlock_t lock;		/* timer vs replies */
 	struct timer_list timer;
+	unsigned long send_at;		/* jiffies: the next probe is due */
 	u16 id;
 	u16 seq;
 	u16 mcast_seq;			/* of the last all-hosts echo, 0: none */

@@ -54,17 +54,24 @@ MODULE_PARM_DESC(target_retry_ms,
 /* Targets fewer than this besides a slow one cannot prove it an outlier. */
 #define IPMP_PROBE_FAST_OTHERS	3
 
+/*
+ * FDT/7 times a random factor in [0.5, 1], rounded to the nearest jiffy:
+ * rounding up would stretch every interval by up to a jiffy, 28% of the
+ * nominal one at FDT 100 ms and HZ 250.
+ */
 static unsigned long ipmp_probe_interval(u32 fdt_ms)
 {
-	unsigned long j = max(msecs_to_jiffies(fdt_ms / 7), 2UL);
+	u32 full_us = div_u64((u64)fdt_ms * USEC_PER_MSEC, 7);
+	u32 us = full_us / 2 + get_random_u32_below(full_us / 2 + 1);
 
-	return j / 2 + get_random_u32_below(j / 2 + 1);
+	return max(DIV_ROUND_CLOSEST(us, jiffies_to_usecs(1)), 1U);
 }
 
 /*
- * Five probes go out within 4/7 of the FDT at most; with the tick that
- * notices the last loss, a tenth of the FDT is what is left to wait for a
- * reply if failures are to be detected within the FDT.
+ * The first probe after a break goes out within 1/7 of the FDT and the
+ * fifth within 5/7; a tenth of the FDT for its reply leaves the rest for
+ * the jiffies and the verdict's work if failures are to be detected
+ * within the FDT.  The timer wakes at that deadline (ipmp_probe_wake()).
  */
 static unsigned long ipmp_probe_timeout(u32 fdt_ms)
 {
@@ -444,6 +451,23 @@ static struct ipmp_probe_tgt *ipmp_probe_next(struct ipmp_probe *p,
 	return first;
 }
 
+/*
+ * When the timer is next needed: for the next probe, or sooner for the
+ * deadline of one in flight, so that a loss counts as soon as it is one
+ * and not at the next probe's tick, up to an interval later.
+ */
+static unsigned long ipmp_probe_wake(const struct ipmp_probe *p)
+{
+	const struct ipmp_probe_slot *s;
+	unsigned long at = p->send_at;
+
+	for (s = p->slot; s < p->slot + IPMP_PROBE_WINDOW; s++)
+		if (s->state == IPMP_SLOT_SENT && time_before(s->deadline, at))
+			at = s->deadline;
+	return at;
+}
+
+/* Count the losses that are due, and send the next probe if it is due. */
 static void ipmp_probe_timer(struct timer_list *tl)
 {
 	struct ipmp_probe *p = timer_container_of(p, tl, timer);
@@ -453,7 +477,7 @@ static void ipmp_probe_timer(struct timer_list *tl)
 	struct ipmp_probe_tgt *t;
 	struct in6_addr test;
 	unsigned int idx;
-	bool armed;
+	bool armed, due;
 
 	spin_lock(&p->lock);
 	if (p->stopping) {
@@ -465,14 +489,17 @@ static void ipmp_probe_timer(struct timer_list *tl)
 	tg = rcu_dereference(m->grp->targets[p->af]);
 	armed = READ_ONCE(m->grp->probing) &&
 		ipmp_probe_test_addr(m, p->af, &test) && tg && tg->n;
-	if (armed && netif_running(m->dev)) {
+	due = time_after_eq(jiffies, p->send_at);
+	if (armed && due && netif_running(m->dev)) {
 		t = ipmp_probe_next(p, tg, &idx);
 		ipmp_probe_send(p, &test, t, idx, fdt);
 	}
 	rcu_read_unlock();
+	if (due)
+		p->send_at = jiffies + ipmp_probe_interval(fdt);
 	/* Nothing to probe: ipmp_probe_kick() starts again when there is. */
 	if (armed)
-		mod_timer(&p->timer, jiffies + ipmp_probe_interval(fdt));
+		mod_timer(&p->timer, ipmp_probe_wake(p));
 	spin_unlock(&p->lock);
 }
 
@@ -582,8 +609,10 @@ void ipmp_probe_kick(struct ipmp_member *m)
 
 	for (p = m->probe; p < m->probe + IPMP_NAF; p++) {
 		spin_lock_bh(&p->lock);
-		if (!p->stopping)
+		if (!p->stopping) {
+			p->send_at = jiffies;
 			mod_timer(&p->timer, jiffies + 1);
+		}
 		spin_unlock_bh(&p->lock);
 	}
 	ipmp_targets_kick(m->grp);
@@ -714,6 +743,7 @@ void ipmp_probe_start(struct ipmp_member *m)
 		spin_lock_init(&p->lock);
 		timer_setup(&p->timer, ipmp_probe_timer, 0);
 		p->id = get_random_u16();
+		p->send_at = jiffies;
 		mod_timer(&p->timer, jiffies + 1);
 	}
 }

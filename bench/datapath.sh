@@ -27,35 +27,17 @@
 set -euo pipefail
 
 TOP=$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
-IPMPADM=${IPMPADM:-$TOP/tools/ipmpadm}
+BENCH=datapath
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$TOP/bench/lib.sh"
 
 secs=5
 rounds=3
 json=
 
-usage() {
-	sed -n '/^#   bench\/datapath.sh/,/^# Exit status/{/^# Exit/d; s/^# \{0,3\}//p}' "$0"
-	exit "${1:-0}"
-}
-
-while getopts t:r:o:h opt; do
-	case $opt in
-	t) secs=$OPTARG ;;
-	r) rounds=$OPTARG ;;
-	o) json=$OPTARG ;;
-	h) usage 0 ;;
-	*) usage 2 >&2 ;;
-	esac
-done
-for v in secs rounds; do
-	[[ ${!v} =~ ^[0-9]+$ ]] || { echo "datapath: $v '${!v}' is not a number" >&2; exit 2; }
-done
-((secs >= 1 && rounds >= 1)) || { echo "datapath: seconds and rounds >= 1" >&2; exit 2; }
-
-die() {
-	echo "datapath: cannot measure: $*" >&2
-	exit 1
-}
+options "t:secs r:rounds o:json" "$@"
+numbers secs rounds
+((secs >= 1 && rounds >= 1)) || bad "seconds and rounds >= 1"
 
 SYSTEMS=(bare ipmp bond team)
 TESTS=(tcp1 tcp4 udp64)
@@ -67,19 +49,11 @@ cleanup() {
 	for s in "${SYSTEMS[@]}"; do
 		[[ ! -s $WORK/$s.iperf.pid ]] || kill "$(<"$WORK/$s.iperf.pid")" 2>/dev/null
 		[[ $s != team ]] || ip netns exec dp-team-a teamd -t team0 -k >/dev/null 2>&1
-		ip netns del "dp-$s-a" 2>/dev/null
-		ip netns del "dp-$s-b" 2>/dev/null
+		del_ns "dp-$s-a" "dp-$s-b"
 	done
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-make_ns() {
-	ip netns add "$1"
-	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$1" link set lo up
-}
 
 # System $1: the client's end a0 bare or under a master, which gets the
 # address; the server's end b0 and its iperf3 server.
@@ -139,7 +113,7 @@ run_test() {
 command -v iperf3 >/dev/null || die "iperf3 is needed"
 command -v python3 >/dev/null || die "python3 is needed for the result"
 [[ -x $IPMPADM ]] || die "$IPMPADM is not built"
-[[ -d /sys/module/ipmp ]] || modprobe ipmp || die "cannot load ipmp"
+load_ipmp
 modprobe bonding max_bonds=0 || die "cannot load bonding"
 if ! command -v teamd >/dev/null; then
 	die "team needs teamd (Debian: libteam-utils)"

@@ -68,8 +68,9 @@
 set -euo pipefail
 
 TOP=$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
-IPMPADM=${IPMPADM:-$TOP/tools/ipmpadm}
-IPMPSTAT=${IPMPSTAT:-$TOP/tools/ipmpstat}
+BENCH=detect
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$TOP/bench/lib.sh"
 
 breaks=10
 budgets="100 500 1000"
@@ -79,31 +80,8 @@ minutes=10
 other_minutes=2
 json=
 
-usage() {
-	sed -n '/^#   bench\/detect.sh/,/^# Exit status/{/^# Exit/d; s/^# \{0,3\}//p}' "$0"
-	exit "${1:-0}"
-}
-
-while getopts n:F:S:s:m:M:o:h opt; do
-	case $opt in
-	n) breaks=$OPTARG ;;
-	F) budgets=$OPTARG ;;
-	S) systems=$OPTARG ;;
-	s) settle=$OPTARG ;;
-	m) minutes=$OPTARG ;;
-	M) other_minutes=$OPTARG ;;
-	o) json=$OPTARG ;;
-	h) usage 0 ;;
-	*) usage 2 >&2 ;;
-	esac
-done
-bad() {
-	echo "detect: $*" >&2
-	exit 2
-}
-for v in breaks settle; do
-	[[ ${!v} =~ ^[0-9]+$ ]] || bad "$v '${!v}' is not a number"
-done
+options "n:breaks F:budgets S:systems s:settle m:minutes M:other_minutes o:json" "$@"
+numbers breaks settle
 for v in minutes other_minutes; do
 	[[ ${!v} =~ ^[0-9]+(\.[0-9]+)?$ ]] || bad "$v '${!v}' is not a number of minutes"
 done
@@ -118,14 +96,6 @@ done
 for s in $systems; do
 	[[ $s =~ ^(ipmp|bond|team)$ ]] || bad "system '$s': one of ipmp bond team"
 done
-
-die() {
-	echo "detect: cannot measure: $*" >&2
-	exit 1
-}
-say() {
-	printf '%s\n' "$*"
-}
 
 H=dt-h
 SW=dt-sw
@@ -156,18 +126,15 @@ stop_monitors() {
 }
 
 stop_busy() {
-	[[ -z $BUSY_PID ]] || { kill "$BUSY_PID" 2>/dev/null; wait "$BUSY_PID" 2>/dev/null || true; }
+	reap "$BUSY_PID"
 	BUSY_PID=
 }
 
 teardown() {
-	local ns
 	stop_monitors
 	[[ $MASTER != team0 ]] || h teamd -t team0 -k >/dev/null 2>&1 || true
 	MASTER=
-	for ns in $H $SW $P; do
-		ip netns del "$ns" 2>/dev/null || true
-	done
+	del_ns "$H" "$SW" "$P"
 }
 
 cleanup() {
@@ -178,30 +145,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-make_ns() {
-	ip netns add "$1"
-	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$1" link set lo up
-}
-
 build_topology() {
-	local ns
-	for ns in $H $SW $P; do
-		make_ns "$ns"
-	done
-	ip -n "$SW" -batch - <<-EOF
-		link add br0 type bridge
-		link set br0 up
-		link add p1 type veth peer name e1 netns $H
-		link add p2 type veth peer name e2 netns $H
-		link add pp type veth peer name eth0 netns $P
-		link set p1 master br0 up
-		link set p2 master br0 up
-		link set pp master br0 up
-	EOF
-	ip -n "$P" link set eth0 up
-	ip -n "$P" addr add "$TARGET/24" dev eth0
+	bridge_topology 2 "pp:$P:$TARGET/24"
 }
 
 # The interval for bonding (I = F / 3.5) and team (I = F / 5), in ms.
@@ -279,15 +224,6 @@ start_monitors() {
 	team0) start_monitor "$H" h.log "$STAMP" stdbuf -oL teamnl team0 monitor all ;;
 	esac
 	sleep 1
-}
-
-# The member in use: e1 or e2.
-active() {
-	case $MASTER in
-	ipmp0) h "$IPMPSTAT" -n -a -P -o ADDRESS,INBOUND | sed -n "s/^$ADDR://p" ;;
-	bond0) h cat /sys/class/net/bond0/bonding/active_slave ;;
-	team0) h teamdctl team0 state item get runner.active_port ;;
-	esac
 }
 
 # Whether member $1 is usable: probed and ok (ipmp), its ARP monitor says
@@ -428,7 +364,7 @@ run_breaks() {
 		ip netns exec "$SW" bridge link set dev "p$n" state 3
 		wait_ready "$sys" $((4 * fdt / 1000 + 30)) ||
 			die "$sys $fdt: $a not usable $((4 * fdt / 1000 + 30)) s after its path came back"
-		sleep "$(awk -v s="$settle" 'BEGIN { printf "%.3f", s / 1000 }')"
+		sleep_ms "$settle"
 	done
 	teardown
 }
@@ -479,7 +415,7 @@ run_false() {
 command -v python3 >/dev/null || die "python3 is needed for the result"
 [[ -x $IPMPADM && -x $IPMPSTAT ]] || die "$IPMPADM or $IPMPSTAT is not built"
 command -v bridge >/dev/null || die "bridge (iproute2) is needed"
-[[ -d /sys/module/ipmp ]] || modprobe ipmp || die "cannot load ipmp"
+load_ipmp
 [[ $systems != *bond* ]] || modprobe bonding max_bonds=0 || die "cannot load bonding"
 if [[ $systems == *team* ]]; then
 	for t in teamd teamdctl teamnl stdbuf; do

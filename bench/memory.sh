@@ -43,7 +43,9 @@
 set -euo pipefail
 
 TOP=$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
-IPMPADM=${IPMPADM:-$TOP/tools/ipmpadm}
+BENCH=memory
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$TOP/bench/lib.sh"
 SIZES_KO=${SIZES_KO:-$TOP/bench/sizes/ipmp_sizes.ko}
 
 groups=1000
@@ -52,36 +54,11 @@ addresses=10000
 rounds=2
 json=
 
-usage() {
-	sed -n '/^#   bench\/memory.sh/,/^# Exit status/{/^# Exit/d; s/^# \{0,3\}//p}' "$0"
-	exit "${1:-0}"
-}
-
-while getopts g:m:a:r:o:h opt; do
-	case $opt in
-	g) groups=$OPTARG ;;
-	m) members=$OPTARG ;;
-	a) addresses=$OPTARG ;;
-	r) rounds=$OPTARG ;;
-	o) json=$OPTARG ;;
-	h) usage 0 ;;
-	*) usage 2 >&2 ;;
-	esac
-done
-for v in groups members addresses rounds; do
-	[[ ${!v} =~ ^[0-9]+$ ]] || { echo "memory: $v '${!v}' is not a number" >&2; exit 2; }
-done
+options "g:groups m:members a:addresses r:rounds o:json" "$@"
+numbers groups members addresses rounds
 ((groups >= 1 && groups <= 20000 && members >= 2 && members <= 1000 &&
 	addresses >= 1 && addresses <= 60000 && rounds >= 1)) ||
-	{ echo "memory: groups 1 to 20000, members 2 to 1000, addresses 1 to 60000, rounds >= 1" >&2; exit 2; }
-
-die() {
-	echo "memory: cannot measure: $*" >&2
-	exit 1
-}
-say() {
-	printf '%s\n' "$*"
-}
+	bad "groups 1 to 20000, members 2 to 1000, addresses 1 to 60000, rounds >= 1"
 
 H=me-h
 P=me-p
@@ -89,8 +66,7 @@ WORK=$(mktemp -d /tmp/memory.XXXXXX)
 
 cleanup() {
 	set +e
-	ip netns del "$H" 2>/dev/null
-	ip netns del "$P" 2>/dev/null
+	del_ns "$H" "$P"
 	rmmod ipmp_sizes 2>/dev/null
 	rm -rf "$WORK"
 }
@@ -98,16 +74,8 @@ trap cleanup EXIT
 
 h() { ip netns exec "$H" "$@"; }
 
-make_ns() {
-	ip netns add "$1"
-	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$1" link set lo up
-}
-
 fresh_ns() {
-	ip netns del "$H" 2>/dev/null || true
-	ip netns del "$P" 2>/dev/null || true
+	del_ns "$H" "$P"
 	settle
 	make_ns "$H"
 	make_ns "$P"
@@ -275,15 +243,12 @@ read_sizes() {
 }
 
 [[ -x $IPMPADM ]] || die "$IPMPADM is not built"
-[[ -d /sys/module/ipmp ]] || modprobe ipmp || die "cannot load ipmp"
+load_ipmp
 modprobe bonding max_bonds=0 2>/dev/null || modprobe bonding || die "cannot load bonding"
 modprobe dummy numdummies=0 2>/dev/null || modprobe dummy || die "cannot load dummy"
 modprobe veth || true
 start=$SECONDS
-hypervisor=$(dmesg | sed -n 's/.*Hypervisor detected: //p' | head -n 1)
-if [[ -z $hypervisor ]] && grep -qw hypervisor /proc/cpuinfo; then
-	hypervisor="none found: software emulation (QEMU TCG)"
-fi
+hypervisor=$(guest_hypervisor)
 say "memory: $groups groups, $members members, $addresses addresses, $rounds rounds; $(nproc) CPUs, kernel $(uname -r)"
 say "structure sizes:"
 read_sizes

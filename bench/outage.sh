@@ -42,8 +42,9 @@
 set -euo pipefail
 
 TOP=$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
-IPMPADM=${IPMPADM:-$TOP/tools/ipmpadm}
-IPMPSTAT=${IPMPSTAT:-$TOP/tools/ipmpstat}
+BENCH=outage
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$TOP/bench/lib.sh"
 
 failovers=20
 rate=10000
@@ -52,41 +53,14 @@ settle=1000
 systems="ipmp bond100 bond10 team"
 json=
 
-usage() {
-	sed -n '/^#   bench\/outage.sh/,/^# Exit status/{/^# Exit/d; s/^# \{0,3\}//p}' "$0"
-	exit "${1:-0}"
-}
-
-while getopts n:r:w:s:S:o:h opt; do
-	case $opt in
-	n) failovers=$OPTARG ;;
-	r) rate=$OPTARG ;;
-	w) window=$OPTARG ;;
-	s) settle=$OPTARG ;;
-	S) systems=$OPTARG ;;
-	o) json=$OPTARG ;;
-	h) usage 0 ;;
-	*) usage 2 >&2 ;;
-	esac
-done
-for v in failovers rate window settle; do
-	[[ ${!v} =~ ^[0-9]+$ ]] || { echo "outage: $v '${!v}' is not a number" >&2; exit 2; }
-done
+options "n:failovers r:rate w:window s:settle S:systems o:json" "$@"
+numbers failovers rate window settle
 ((failovers >= 1 && rate >= 100 && rate <= 200000 && window >= 200)) ||
-	{ echo "outage: failovers >= 1, rate 100 to 200000, window >= 200 ms" >&2; exit 2; }
+	bad "failovers >= 1, rate 100 to 200000, window >= 200 ms"
 for s in $systems; do
-	[[ $s =~ ^(ipmp|bond100|bond10|team)$ ]] ||
-		{ echo "outage: system '$s': one of ipmp bond100 bond10 team" >&2; exit 2; }
+	[[ $s =~ ^(ipmp|bond100|bond10|team)$ ]] || bad "system '$s': one of ipmp bond100 bond10 team"
 done
-[[ -n $systems ]] || { echo "outage: no systems" >&2; exit 2; }
-
-die() {
-	echo "outage: cannot measure: $*" >&2
-	exit 1
-}
-say() {
-	printf '%s\n' "$*"
-}
+[[ -n $systems ]] || bad "no systems"
 
 H=bo-h
 SW=bo-sw
@@ -94,9 +68,7 @@ P=bo-p
 ADDR=10.0.0.10
 PEER=10.0.0.1
 PORT=5001
-DAMP_PARAM=/sys/module/ipmp/parameters/link_damp_ms
 WORK=$(mktemp -d /tmp/outage.XXXXXX)
-damp_saved=
 RECV_PID=
 SEND_PID=
 MASTER=
@@ -104,53 +76,28 @@ MASTER=
 h() { ip netns exec "$H" "$@"; }
 
 stop_traffic() {
-	[[ -z $SEND_PID ]] || { kill "$SEND_PID" 2>/dev/null; wait "$SEND_PID" 2>/dev/null || true; }
-	[[ -z $RECV_PID ]] || { kill "$RECV_PID" 2>/dev/null; wait "$RECV_PID" 2>/dev/null || true; }
+	reap "$SEND_PID"
+	reap "$RECV_PID"
 	SEND_PID='' RECV_PID=''
 }
 
 teardown() {
-	local ns
 	stop_traffic
 	[[ $MASTER != team0 ]] || h teamd -t team0 -k >/dev/null 2>&1 || true
 	MASTER=
-	for ns in $H $SW $P; do
-		ip netns del "$ns" 2>/dev/null || true
-	done
+	del_ns "$H" "$SW" "$P"
 }
 
 cleanup() {
 	set +e
 	teardown
-	[[ -z $damp_saved ]] || echo "$damp_saved" >"$DAMP_PARAM"
+	restore_param
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-make_ns() {
-	ip netns add "$1"
-	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$1" link set lo up
-}
-
 build_topology() {
-	local ns
-	for ns in $H $SW $P; do
-		make_ns "$ns"
-	done
-	ip -n "$SW" -batch - <<-EOF
-		link add br0 type bridge
-		link set br0 up
-		link add p1 type veth peer name e1 netns $H
-		link add p2 type veth peer name e2 netns $H
-		link add pp type veth peer name eth0 netns $P
-		link set p1 master br0 up
-		link set p2 master br0 up
-		link set pp master br0 up
-	EOF
-	ip -n "$P" link set eth0 up
-	ip -n "$P" addr add "$PEER/24" dev eth0
+	bridge_topology 2 "pp:$P:$PEER/24"
 }
 
 # The system under test: $1 is ipmp, bond100, bond10 or team.  The members
@@ -188,15 +135,6 @@ setup_system() {
 	h ip link set e1 up
 	h ip link set e2 up
 	h ip addr add "$ADDR/24" dev "$MASTER"
-}
-
-# The member carrying the traffic: e1 or e2.
-active() {
-	case $MASTER in
-	ipmp0) h "$IPMPSTAT" -n -a -P -o ADDRESS,INBOUND | sed -n "s/^$ADDR://p" ;;
-	bond0) h cat /sys/class/net/bond0/bonding/active_slave ;;
-	team0) h teamdctl team0 state item get runner.active_port ;;
-	esac
 }
 
 # Whether member $1 is usable again after its link came back.
@@ -297,7 +235,7 @@ run_system() {
 		read -r _ _ quiet _ <<<"$SEG"
 		t0=$EPOCHREALTIME
 		ip -n "$SW" link set "p${a#e}" down
-		sleep "$(awk -v w="$window" 'BEGIN { printf "%.3f", w / 1000 }')"
+		sleep_ms "$window"
 		mark
 		read -r recv lost gap _ end span <<<"$SEG"
 		b=$(active)
@@ -313,7 +251,7 @@ run_system() {
 			"$($moved || echo ", the traffic did not move (still on '$b')")"
 		ip -n "$SW" link set "p${a#e}" up
 		wait_usable "$a" || die "$sys: $a not usable 5 s after its link came back"
-		sleep "$(awk -v s="$settle" 'BEGIN { printf "%.3f", s / 1000 }')"
+		sleep_ms "$settle"
 	done
 	kill "$SEND_PID"
 	wait "$SEND_PID" || true
@@ -330,7 +268,7 @@ if [[ ! -x $UDPFLOOD || $TOP/bench/udpflood.c -nt $UDPFLOOD ]]; then
 	UDPFLOOD=$WORK/udpflood
 	cc -O2 -o "$UDPFLOOD" "$TOP/bench/udpflood.c" || die "cannot build bench/udpflood"
 fi
-[[ -d /sys/module/ipmp ]] || modprobe ipmp || die "cannot load ipmp"
+load_ipmp
 [[ $systems != *bond* ]] || modprobe bonding max_bonds=0 || die "cannot load bonding"
 if [[ $systems == *team* ]]; then
 	if ! command -v teamd >/dev/null || ! command -v teamdctl >/dev/null; then
@@ -338,10 +276,7 @@ if [[ $systems == *team* ]]; then
 	fi
 	modprobe -a team team_mode_activebackup || die "cannot load team"
 fi
-if [[ -w $DAMP_PARAM ]]; then
-	damp_saved=$(<"$DAMP_PARAM")
-	echo 0 >"$DAMP_PARAM"
-fi
+zero_param /sys/module/ipmp/parameters/link_damp_ms
 
 start=$SECONDS
 say "outage: systems $systems; $failovers failovers each, $rate datagrams/s, window $window ms, settle $settle ms; $(nproc) CPUs, kernel $(uname -r)"

@@ -53,8 +53,9 @@
 set -euo pipefail
 
 TOP=$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
-IPMPADM=${IPMPADM:-$TOP/tools/ipmpadm}
-IPMPSTAT=${IPMPSTAT:-$TOP/tools/ipmpstat}
+BENCH=probe-cpu
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$TOP/bench/lib.sh"
 
 members=64
 fdt=100
@@ -65,40 +66,12 @@ pings=0
 baseline=pinger
 json=
 
-usage() {
-	sed -n '/^#   bench\/probe-cpu.sh/,/^# Exit status/{/^# Exit/d; s/^# \{0,3\}//p}' "$0"
-	exit "${1:-0}"
-}
-
-while getopts n:f:w:r:s:p:b:o:h opt; do
-	case $opt in
-	n) members=$OPTARG ;;
-	f) fdt=$OPTARG ;;
-	w) window=$OPTARG ;;
-	r) rounds=$OPTARG ;;
-	s) settle=$OPTARG ;;
-	p) pings=$OPTARG ;;
-	b) baseline=$OPTARG ;;
-	o) json=$OPTARG ;;
-	h) usage 0 ;;
-	*) usage 2 >&2 ;;
-	esac
-done
-for v in members fdt window rounds settle pings; do
-	[[ ${!v} =~ ^[0-9]+$ ]] || { echo "probe-cpu: $v '${!v}' is not a number" >&2; exit 2; }
-done
-((members >= 1 && members <= 2500)) || { echo "probe-cpu: members: 1 to 2500" >&2; exit 2; }
-((fdt >= 100 && window >= 1 && rounds >= 1)) || { echo "probe-cpu: FDT >= 100, window and rounds >= 1" >&2; exit 2; }
+options "n:members f:fdt w:window r:rounds s:settle p:pings b:baseline o:json" "$@"
+numbers members fdt window rounds settle pings
+((members >= 1 && members <= 2500)) || bad "members: 1 to 2500"
+((fdt >= 100 && window >= 1 && rounds >= 1)) || bad "FDT >= 100, window and rounds >= 1"
 ((pings)) || pings=$members
-[[ $baseline == pinger || $baseline == iputils ]] || { echo "probe-cpu: -b pinger or -b iputils" >&2; exit 2; }
-
-die() {
-	echo "probe-cpu: cannot measure: $*" >&2
-	exit 1
-}
-say() {
-	printf '%s\n' "$*"
-}
+[[ $baseline == pinger || $baseline == iputils ]] || bad "-b pinger or -b iputils"
 
 H=bench-h
 SW=bench-sw
@@ -108,8 +81,6 @@ TARGET=10.0.0.1
 PINGER=10.0.0.2
 USER_HZ=$(getconf CLK_TCK)
 NCPU=$(nproc)
-SETTLE_PARAM=/sys/module/ipmp/parameters/fdt_settle_ms
-settle_saved=
 pids=()
 
 cleanup() {
@@ -120,10 +91,8 @@ cleanup() {
 	done
 	[[ -z ${COUNTER_PID:-} ]] || kill "$COUNTER_PID" 2>/dev/null
 	wait 2>/dev/null
-	for p in $H $SW $T $G; do
-		ip netns del "$p" 2>/dev/null
-	done
-	[[ -z $settle_saved ]] || echo "$settle_saved" >"$SETTLE_PARAM"
+	del_ns "$H" "$SW" "$T" "$G"
+	restore_param
 }
 trap cleanup EXIT
 
@@ -134,39 +103,13 @@ test_addr() {
 	echo "10.0.$((1 + ($1 - 1) / 250)).$((1 + ($1 - 1) % 250))"
 }
 
-# No IPv6: its start-up chatter (DAD, MLD, router solicitations) would
-# land in some windows and not in others.
-make_ns() {
-	ip netns add "$1"
-	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$1" link set lo up
-}
-
+# The bridge with the members (up), the target and the pinger.
 build_topology() {
-	local i ns
-	for ns in $H $SW $T $G; do
-		make_ns "$ns"
-	done
-	{
-		echo "link add br0 type bridge"
-		echo "link set br0 up"
-		for ((i = 1; i <= members; i++)); do
-			echo "link add p$i type veth peer name e$i netns $H"
-			echo "link set p$i master br0 up"
-		done
-		echo "link add t0 type veth peer name eth0 netns $T"
-		echo "link set t0 master br0 up"
-		echo "link add g0 type veth peer name eth0 netns $G"
-		echo "link set g0 master br0 up"
-	} | ip -n "$SW" -batch -
+	local i
+	bridge_topology "$members" "t0:$T:$TARGET/16" "g0:$G:$PINGER/16"
 	for ((i = 1; i <= members; i++)); do
 		echo "link set e$i up"
 	done | ip -n "$H" -batch -
-	ip -n "$T" link set eth0 up
-	ip -n "$T" addr add "$TARGET/16" dev eth0
-	ip -n "$G" link set eth0 up
-	ip -n "$G" addr add "$PINGER/16" dev eth0
 }
 
 # The group starts at a slow FDT, so that N members' first ARPs and probes
@@ -325,10 +268,6 @@ stop_pings() {
 	pids=()
 }
 
-jfield() {
-	sed "s/.*\"$1\":\\([^,}]*\\).*/\\1/"
-}
-
 # window KIND ROUND: one measurement, a JSON object appended to WINDOWS.
 WINDOWS=()
 window() {
@@ -414,20 +353,14 @@ if [[ $baseline == pinger && ! -x $PINGER_BIN ]]; then
 	PINGER_BIN=/tmp/probe-cpu-pinger
 	cc -O2 -o "$PINGER_BIN" "$TOP/bench/pinger.c" || die "cannot build bench/pinger"
 fi
-[[ -d /sys/module/ipmp ]] || modprobe ipmp || die "cannot load ipmp"
+load_ipmp
 start=$SECONDS
-hypervisor=$(dmesg | sed -n 's/.*Hypervisor detected: //p' | head -n 1)
-if [[ -z $hypervisor ]] && grep -qw hypervisor /proc/cpuinfo; then
-	hypervisor="none found: software emulation (QEMU TCG)"
-fi
+hypervisor=$(guest_hypervisor)
 say "probe-cpu: $members members, FDT $fdt ms, $window s windows, $rounds rounds, $NCPU CPUs, kernel $(uname -r)"
 say "probe-cpu: hypervisor: ${hypervisor:-none (bare metal)}"
 [[ $hypervisor != *TCG* ]] ||
 	say "probe-cpu: note: under QEMU TCG (no KVM) kernel code runs several times slower than on hardware; judge the figures by their ratio to ping"
-if [[ -w $SETTLE_PARAM ]]; then
-	settle_saved=$(<"$SETTLE_PARAM")
-	echo 0 >"$SETTLE_PARAM"
-fi
+zero_param /sys/module/ipmp/parameters/fdt_settle_ms
 build_topology || die "could not build the topology"
 start_counter
 

@@ -55,8 +55,9 @@
 set -euo pipefail
 
 TOP=$(cd -P -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
-IPMPADM=${IPMPADM:-$TOP/tools/ipmpadm}
-IPMPSTAT=${IPMPSTAT:-$TOP/tools/ipmpstat}
+BENCH=scale
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$TOP/bench/lib.sh"
 GARPWATCH=${GARPWATCH:-$TOP/bench/garpwatch}
 
 addr_list="1 100 1000 4000"
@@ -68,58 +69,24 @@ restores=100
 dump_list="1000 5000 10000"
 json=
 
-usage() {
-	sed -n '/^#   bench\/scale.sh/,/^# Exit status/{/^# Exit/d; s/^# \{0,3\}//p}' "$0"
-	exit "${1:-0}"
-}
-
-while getopts a:m:A:r:g:G:d:o:h opt; do
-	case $opt in
-	a) addr_list=$OPTARG ;;
-	m) member_list=$OPTARG ;;
-	A) member_addrs=$OPTARG ;;
-	r) rounds=$OPTARG ;;
-	g) groups=$OPTARG ;;
-	G) restores=$OPTARG ;;
-	d) dump_list=$OPTARG ;;
-	o) json=$OPTARG ;;
-	h) usage 0 ;;
-	*) usage 2 >&2 ;;
-	esac
-done
-bad() {
-	echo "scale: $*" >&2
-	exit 2
-}
+options "a:addr_list m:member_list A:member_addrs r:rounds g:groups G:restores d:dump_list o:json" "$@"
 for v in $addr_list $dump_list; do
 	[[ $v =~ ^[0-9]+$ ]] && ((v >= 1 && v <= 60000)) || bad "address count '$v': 1 to 60000"
 done
 for v in $member_list; do
 	[[ $v =~ ^[0-9]+$ ]] && ((v >= 2 && v <= 250)) || bad "member count '$v': 2 to 250"
 done
-for v in member_addrs rounds groups restores; do
-	[[ ${!v} =~ ^[0-9]+$ ]] || bad "$v '${!v}' is not a number"
-done
+numbers member_addrs rounds groups restores
 ((member_addrs >= 1 && member_addrs <= 60000 && rounds >= 1 && groups <= 20000 &&
 	restores >= 1 && restores <= 20000)) ||
 	bad "-A 1 to 60000, -r at least 1, -g up to 20000, -G 1 to 20000"
-
-die() {
-	echo "scale: cannot measure: $*" >&2
-	exit 1
-}
-say() {
-	printf '%s\n' "$*"
-}
 
 H=sc-h
 SW=sc-sw
 W=sc-w
 D=sc-d
 FIRST=10.1.0.1
-DAMP_PARAM=/sys/module/ipmp/parameters/link_damp_ms
 WORK=$(mktemp -d /tmp/scale.XXXXXX)
-damp_saved=
 WATCH_PID=
 
 # nsenter: ip netns exec would also mount /sys again, a good part of a
@@ -127,25 +94,15 @@ WATCH_PID=
 h() { nsenter --net="/run/netns/$H" "$@"; }
 
 cleanup() {
-	local ns
 	set +e
 	[[ -z $WATCH_PID ]] || kill "$WATCH_PID" 2>/dev/null
 	[[ -z ${PULLER_PID:-} ]] || kill "$PULLER_PID" 2>/dev/null
 	wait 2>/dev/null
-	for ns in $H $SW $W $D; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	[[ -z $damp_saved ]] || echo "$damp_saved" >"$DAMP_PARAM"
+	del_ns "$H" "$SW" "$W" "$D"
+	restore_param
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-make_ns() {
-	ip netns add "$1"
-	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$1" link set lo up
-}
 
 # Microseconds now, with no fork.
 now() { echo "${EPOCHREALTIME/./}"; }
@@ -173,23 +130,12 @@ for v in $member_list 2; do
 	((v <= MAXM)) || MAXM=$v
 done
 
+# The members and the watcher on the bridge, the puller, and the dummy
+# in netns sc-d.
 build_topology() {
-	local i ns
-	for ns in $H $SW $W $D; do
-		make_ns "$ns"
-	done
-	{
-		echo "link add br0 type bridge"
-		echo "link set br0 up"
-		for ((i = 1; i <= MAXM; i++)); do
-			echo "link add p$i type veth peer name e$i netns $H"
-			echo "link set p$i master br0 up"
-		done
-		echo "link add w0 type veth peer name eth0 netns $W"
-		echo "link set w0 master br0 up"
-	} | ip -n "$SW" -batch -
-	ip -n "$W" link set eth0 up
+	bridge_topology "$MAXM" "w0:$W"
 	start_puller
+	make_ns "$D"
 	ip -n "$D" link add d0 type dummy
 	ip -n "$D" link set d0 up
 }
@@ -315,10 +261,6 @@ failover() {
 median() {
 	sort -g | awk '{ v[NR] = $1 } END { if (!NR) { print "null"; exit }
 		print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-jfield() {
-	sed "s/.*\"$1\": *\\([^,}]*\\).*/\\1/"
 }
 
 # One case: $1 members, $2 addresses, R failovers; appends a JSON object
@@ -470,18 +412,12 @@ if [[ ! -x $GARPWATCH ]]; then
 	GARPWATCH=/tmp/scale-garpwatch
 	cc -O2 -o "$GARPWATCH" "$TOP/bench/garpwatch.c" || die "cannot build bench/garpwatch"
 fi
-[[ -d /sys/module/ipmp ]] || modprobe ipmp || die "cannot load ipmp"
+load_ipmp
 start=$SECONDS
-hypervisor=$(dmesg | sed -n 's/.*Hypervisor detected: //p' | head -n 1)
-if [[ -z $hypervisor ]] && grep -qw hypervisor /proc/cpuinfo; then
-	hypervisor="none found: software emulation (QEMU TCG)"
-fi
+hypervisor=$(guest_hypervisor)
 say "scale: addresses \"$addr_list\" on 2 members; members \"$member_list\" with $member_addrs addresses; $rounds failovers each; $groups groups; dumps \"$dump_list\"; $(nproc) CPUs, kernel $(uname -r)"
 say "scale: hypervisor: ${hypervisor:-none (bare metal)}"
-if [[ -w $DAMP_PARAM ]]; then
-	damp_saved=$(<"$DAMP_PARAM")
-	echo 0 >"$DAMP_PARAM"
-fi
+zero_param /sys/module/ipmp/parameters/link_damp_ms
 build_topology || die "could not build the topology"
 
 say "failover against the number of data addresses (2 members):"

@@ -60,22 +60,6 @@ diag "e0 holds $moved addresses, e1 $(bound_to e1);" \
 check "the addresses are spread over both members" \
 	test "$moved" -ge $((N / 2 - 1)) -a "$moved" -le $((N / 2 + 1))
 
-# Capture $3... (tcpdump options and filter) on interface $2 in netns $1,
-# to the file $_lib_tmp/$2.$1.cap; the capture's pid in $cap_pid.
-capture() {
-	local ns=$1 dev=$2 file=$_lib_tmp/$2.$1
-	shift 2
-	ip netns exec "$ns" tcpdump -i "$dev" -U -B 65536 -s 64 -w "$file.cap" \
-		"$@" >/dev/null 2>"$file.err" &
-	cap_pid=$!
-	wait_for "a capture on $dev is running" 30 grep -q 'listening on' "$file.err"
-}
-# Stop capture $1 (pid) of file $2 and show what tcpdump said of it.
-capture_end() {
-	kill -INT "$1"
-	wait "$1" || true
-	grep -v '^$' "$2.err" | diag
-}
 # "TIME ADDRESS" for each gratuitous ARP request (sender IP = target IP)
 # from MAC $2 in capture $1.
 garps() {

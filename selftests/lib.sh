@@ -319,6 +319,23 @@ defer() {
 	_lib_deferred+=("$cmd")
 }
 
+# Capture $3... (tcpdump options and filter) on interface $2 in netns $1,
+# to the file $_lib_tmp/$2.$1.cap; the capture's pid in $cap_pid.
+capture() {
+	local ns=$1 dev=$2 file=$_lib_tmp/$2.$1
+	shift 2
+	ip netns exec "$ns" tcpdump -i "$dev" -U -B 65536 -s 64 -w "$file.cap" \
+		"$@" >/dev/null 2>"$file.err" &
+	cap_pid=$!
+	wait_for "a capture on $dev is running" 30 grep -q 'listening on' "$file.err"
+}
+# Stop capture $1 (pid) of file $2 and show what tcpdump said of it.
+capture_end() {
+	kill -INT "$1"
+	wait "$1" || true
+	grep -v '^$' "$2.err" | diag
+}
+
 dmesg_mark() {
 	_lib_nmark=$((_lib_nmark + 1))
 	_lib_mark="ipmp-selftest: mark $$.$_lib_nmark"

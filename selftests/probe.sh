@@ -12,6 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 ktap_header
+require_cmd tcpdump
 setup_ns h sw r
 H=$NS_h
 SW=$NS_sw
@@ -66,6 +67,30 @@ check_err "deleting an unknown target is refused" "the group has no such target"
 	h "$IPMPADM" target del ipmp0 192.0.2.207
 wait_for "probes are answered again" 5 \
 	eval 'i_is INTERFACE,PROBE e0:ok && i_is INTERFACE,PROBE e1:ok'
+
+# The probe interval, FDT / 7 times a random factor in [0.5, 1]: at FDT
+# 700 ms e0's echo requests reach the target 50 to 100 ms apart, 75 on
+# average.  Over 10 s the mean gap must be at least 69 ms (75 less five
+# standard deviations of the mean of 130 such gaps; intervals drawn from
+# the lower half only would make it about 63) and at most 110 ms (late
+# timers under emulation); no gap under 40 ms (a timer never fires early;
+# the stamps jitter by a few ms).
+probe_gaps() {	# probe_gaps CAPTURE: "COUNT MEAN_MS MIN_MS"
+	tcpdump -nn -tt -r "$1" 2>/dev/null | awk '
+		{ t = $1 * 1000; if (n++) { g = t - p; s += g; if (n == 2 || g < min) min = g } p = t }
+		END { if (n > 1) printf "%d %.1f %.1f\n", n, s / (n - 1), min; else print "0 0 0" }'
+}
+h "$IPMPADM" set ipmp0 fdt 700
+sleep 1
+capture "$R" eth0 "icmp[icmptype] = icmp-echo and src host 192.0.2.31"
+sleep 10
+capture_end "$cap_pid" "$_lib_tmp/eth0.$R"
+read -r n mean min <<<"$(probe_gaps "$_lib_tmp/eth0.$R.cap")"
+diag "FDT 700 ms: $n probes from e0 in 10 s, mean gap $mean ms, shortest $min ms"
+check "FDT 700: the mean probe interval is within FDT / 7 x [0.5, 1]" \
+	awk -v m="$mean" 'BEGIN { exit !(m >= 69 && m <= 110) }'
+check "FDT 700: no probe follows the last sooner than FDT / 14 allows" \
+	awk -v m="$min" 'BEGIN { exit !(m >= 40) }'
 
 # A dead path with the link up, for two FDTs: the switch port stops
 # forwarding.  Detection and repair times are measured between the kernel's
